@@ -1,0 +1,43 @@
+"""The command line. Thin: parse, call, print. cvxpy and pandas are imported lazily inside the
+commands that need them, so ``--help``, ``validate`` and ``drift`` start fast."""
+
+from __future__ import annotations
+
+import typer
+
+from householder import __version__
+from householder.cli.drift import drift
+from householder.cli.schema import schema
+from householder.cli.validate import validate
+
+app = typer.Typer(
+    name="householder",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    help="Plan a whole household's investments at once: drift, plan, contribute, locate.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"householder {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """householder: one plan for all of a household's accounts."""
+
+
+app.command()(validate)
+app.command()(drift)
+app.command()(schema)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,90 @@
+"""What every command shares: loading, JSON on stdout, tables and errors on stderr, exit codes.
+
+Exit codes: 0 success, 1 invalid input or no feasible plan, 2 usage, 3 ``drift --check`` breached.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from householder.errors import HouseholderError, HouseholdFileError
+
+if TYPE_CHECKING:
+    from householder.model.book import Book
+    from householder.report.common import Table
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BREACHED = 0, 1, 2, 3
+
+FileArg = Annotated[
+    Path, typer.Argument(help="The household file (YAML, TOML or JSON).", show_default=False)
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Write one JSON document to stdout; human output to stderr.")
+]
+
+
+class Output:
+    """Where a command writes: stdout for its result, stderr for humans when ``--json``."""
+
+    def __init__(self, json_mode: bool) -> None:
+        self.json_mode = json_mode
+        self.human = Console(stderr=json_mode, highlight=False, soft_wrap=False)
+        self.errors = Console(stderr=True, highlight=False)
+
+    def document(self, doc: dict[str, Any]) -> None:
+        """The one JSON document of a ``--json`` run."""
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def tables(self, tables: list[Table]) -> None:
+        for table in tables:
+            self.human.print(render(table))
+
+    def say(self, text: str) -> None:
+        self.human.print(text)
+
+
+def render(table: Table) -> RichTable:
+    out = RichTable(title=table.title, caption=table.caption or None, title_justify="left",
+                    caption_justify="left")
+    for i, header in enumerate(table.headers):
+        justify = table.justify[i] if i < len(table.justify) else ("left" if i == 0 else "right")
+        out.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in table.rows:
+        out.add_row(*row)
+    return out
+
+
+@contextmanager
+def handled(out: Output) -> Iterator[None]:
+    """Turn householder's errors into a message (and a JSON error document) and exit 1."""
+    try:
+        yield
+    except HouseholderError as exc:
+        problems = [str(p) for p in exc.problems] if isinstance(exc, HouseholdFileError) else []
+        if out.json_mode:
+            doc: dict[str, Any] = {"error": _first_line(exc), "kind": type(exc).__name__}
+            if problems:
+                doc["problems"] = problems
+            out.document(doc)
+        out.errors.print(f"[bold red]error:[/bold red] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def load(path: Path) -> Book:
+    from householder.io import load_household
+
+    return load_household(path)

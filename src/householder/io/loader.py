@@ -1,0 +1,370 @@
+"""Load a household file: parse, check every rule of the spec, resolve into a :class:`Book`.
+
+Every problem in the file is reported at once (:class:`HouseholdFileError`), each as
+``path.to.field: message`` with the fix. Structure is checked first (pydantic); the rules that
+need the whole household and the bundled data are checked next, all of them, then the household
+is resolved: holdings valued, lots priced, funds merged with the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from householder.errors import HouseholdFileError, Problem
+from householder.io.errors import problems_from_validation, suggest
+from householder.io.reader import read_file
+from householder.model.book import AccountBook, Book, LotInfo, Position
+from householder.model.bundled import bundled_classes, bundled_funds
+from householder.model.catalog import ClassInfo, FundInfo, Taxonomy
+from householder.model.household import Account, Holding, Household, target_leaves
+from householder.model.types import AccountType, FundKind, Income, UnknownBasis
+
+JOINT = "joint"
+
+
+def load_household(path: str | Path) -> Book:
+    """Read, check and resolve the household file at ``path``."""
+    return build_book(read_file(path), source=str(path))
+
+
+def parse_household(data: Mapping[str, Any], source: str = "<data>") -> Household:
+    """Check the structure of ``data`` (no cross-references yet)."""
+    try:
+        return Household.model_validate(dict(data))
+    except ValidationError as exc:
+        raise HouseholdFileError(source, problems_from_validation(Household, exc)) from None
+
+
+def build_book(data: Mapping[str, Any], source: str = "<data>") -> Book:
+    """Check every rule of the spec on ``data`` and resolve it into a :class:`Book`."""
+    household = parse_household(data, source)
+    resolver = _Resolver(household)
+    book = resolver.resolve()
+    if resolver.problems:
+        raise HouseholdFileError(source, resolver.problems)
+    assert book is not None
+    return book
+
+
+class _Resolver:
+    """Collects every cross-reference problem while it builds the book."""
+
+    def __init__(self, household: Household) -> None:
+        self.h = household
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    # -- classes ---------------------------------------------------------------------------------
+    def taxonomy(self) -> Taxonomy:
+        rows: dict[str, dict[str, Any]] = {k: dict(v) for k, v in bundled_classes().items()}
+        for i, cls in enumerate(self.h.classes):
+            given = cls.model_dump(exclude_none=True, by_alias=True)
+            if cls.id in rows:
+                rows[cls.id].update(given)
+            else:
+                parent = rows.get(cls.parent) if cls.parent else None
+                base = {k: v for k, v in (parent or {}).items() if k not in {"id", "parent", "name"}}
+                rows[cls.id] = {**base, **given}
+                if cls.parent is None:
+                    for key in ("expected_return", "yield", "income"):
+                        if key not in given:
+                            self.add(
+                                f"classes[{i}].{key}",
+                                f"required for a new top-level class {cls.id!r} (or give a parent "
+                                "to inherit it from)",
+                            )
+        for i, cls in enumerate(self.h.classes):
+            if cls.parent is not None and cls.parent not in rows:
+                hint = suggest(cls.parent, rows)
+                self.add(f"classes[{i}].parent", f"{cls.parent!r} is not a known class{hint}")
+        infos: dict[str, ClassInfo] = {}
+        for cid, row in rows.items():
+            infos[cid] = ClassInfo(
+                id=cid,
+                parent=row.get("parent") if row.get("parent") in rows else None,
+                name=row.get("name") or cid.replace("_", " "),
+                expected_return=float(row.get("expected_return", 0.0)),
+                yield_=float(row.get("yield", 0.0)),
+                income=Income(row.get("income", "none")),
+                turnover=float(row.get("turnover", 0.0)),
+                foreign_tax=float(row.get("foreign_tax", 0.0)),
+            )
+        for i, cls in enumerate(self.h.classes):
+            seen: set[str] = set()
+            node: str | None = cls.id
+            while node is not None and node in rows:
+                if node in seen:
+                    self.add(f"classes[{i}].parent", f"the parents of {cls.id!r} form a cycle")
+                    break
+                seen.add(node)
+                node = rows[node].get("parent")
+        return Taxonomy(infos)
+
+    def check_class(self, name: str, path: str, tax: Taxonomy) -> bool:
+        if name in tax:
+            return True
+        self.add(path, f"{name!r} is not a known asset class{suggest(name, tax)}; add it under "
+                 "classes: or use a bundled class (householder schema lists them)")
+        return False
+
+    # -- funds -----------------------------------------------------------------------------------
+    def universe_tickers(self) -> list[str]:
+        """Every fund the file names: held anywhere, on a menu, or listed under ``funds:``."""
+        names: list[str] = []
+        for f in self.h.funds:
+            names.append(f.ticker)
+        for acct in self.h.accounts:
+            names.extend(hold.fund for hold in acct.holdings)
+            names.extend(acct.menu or [])
+            if acct.contributions and acct.contributions.split:
+                names.extend(acct.contributions.split)
+        return list(dict.fromkeys(names))
+
+    def funds(self, tax: Taxonomy) -> dict[str, FundInfo]:
+        catalog = bundled_funds()
+        listed = {}
+        for i, f in enumerate(self.h.funds):
+            if f.ticker in listed:
+                self.add(f"funds[{i}].ticker", f"{f.ticker!r} is listed twice; keep one entry")
+            listed[f.ticker] = (i, f)
+        known = set(listed) | set(catalog)
+        out: dict[str, FundInfo] = {}
+        for ticker in self.universe_tickers():
+            if ticker not in known:
+                continue  # reported where it is referenced
+            row = dict(catalog.get(ticker, {}))
+            path = "funds"
+            if ticker in listed:
+                i, f = listed[ticker]
+                path = f"funds[{i}]"
+                row.update(f.model_dump(exclude_none=True))
+                if f.classes is None and ticker not in catalog:
+                    self.add(
+                        f"{path}.classes",
+                        f"{ticker!r} is not in the bundled catalog; give its classes, e.g. "
+                        "{stocks: 100}",
+                    )
+                    continue
+                if f.expense_ratio is None and ticker not in catalog:
+                    self.add(
+                        f"{path}.expense_ratio",
+                        f"{ticker!r} is not in the bundled catalog; give its expense_ratio "
+                        "(e.g. 0.04%)",
+                    )
+            classes = {str(k): float(v) for k, v in row["classes"].items()}
+            ok = True
+            for cls in classes:
+                ok &= self.check_class(cls, f"{path}.classes.{cls}", tax)
+            if not ok:
+                continue
+            total = sum(classes.values())
+            out[ticker] = FundInfo(
+                ticker=ticker,
+                name=str(row.get("name") or ticker),
+                expense_ratio=float(row.get("expense_ratio", 0.0)),
+                classes={k: v / total for k, v in classes.items()},
+                kind=FundKind(row.get("kind", "mutual_fund")),
+                from_catalog=ticker in catalog,
+            )
+        return out
+
+    def fund_ref(self, ticker: str, path: str, funds: Mapping[str, FundInfo]) -> bool:
+        if ticker in funds:
+            return True
+        if ticker in bundled_funds() or any(f.ticker == ticker for f in self.h.funds):
+            return False  # known, but its own entry has a problem reported already
+        choices = set(funds) | set(bundled_funds())
+        self.add(path, f"{ticker!r} is not a known fund{suggest(ticker, choices)}; list it under "
+                 "funds: with its classes and expense_ratio")
+        return False
+
+    # -- the whole household ---------------------------------------------------------------------
+    def resolve(self) -> Book | None:
+        h = self.h
+        tax = self.taxonomy()
+        leaves = target_leaves(h.target)
+        for cls in leaves:
+            self.check_class(cls, f"target.{cls}", tax)
+        for a in leaves:
+            for b in leaves:
+                if a != b and a in tax and b in tax and tax.is_under(a, b):
+                    self.add(f"target.{b}", f"{b!r} contains {a!r}, which the target also names; "
+                             f"split {b!r} with a nested split instead")
+        funds = self.funds(tax)
+        self.check_people_and_accounts(funds)
+        prices = self.prices(funds)
+        self.check_fund_splits(funds, tax, leaves)
+        for g, group in enumerate(h.policy.substantially_identical):
+            for j, ticker in enumerate(group):
+                self.fund_ref(ticker, f"policy.substantially_identical[{g}][{j}]", funds)
+        accounts = tuple(self.account_book(i, acct, funds, prices) for i, acct in enumerate(h.accounts))
+        if self.problems:
+            return None
+        return Book(
+            household=h,
+            taxonomy=tax,
+            funds=funds,
+            prices=prices,
+            accounts=accounts,
+            notes=tuple(self.notes),
+        )
+
+    def check_people_and_accounts(self, funds: Mapping[str, FundInfo]) -> None:
+        h = self.h
+        people: set[str] = set()
+        for i, person in enumerate(h.people):
+            if person.id in people:
+                self.add(f"people[{i}].id", f"{person.id!r} is used twice; person ids are unique")
+            if person.id == JOINT:
+                self.add(f"people[{i}].id", "'joint' is reserved for jointly owned accounts")
+            people.add(person.id)
+            if person.birth_date and person.birth_date > h.as_of:
+                self.add(f"people[{i}].birth_date", f"{person.birth_date} is after as_of")
+        ids: set[str] = set()
+        for i, acct in enumerate(h.accounts):
+            base = f"accounts[{i}]"
+            if acct.id in ids:
+                self.add(f"{base}.id", f"{acct.id!r} is used twice; account ids are unique")
+            ids.add(acct.id)
+            if acct.owner is not None and acct.owner != JOINT and acct.owner not in people:
+                hint = suggest(acct.owner, [*people, JOINT])
+                self.add(f"{base}.owner", f"{acct.owner!r} is not a person of the household{hint}; "
+                         "name a people: id or 'joint'")
+            if acct.owner == JOINT and acct.type is not AccountType.TAXABLE:
+                self.add(f"{base}.owner", f"a {acct.type.value} account has one owner, not 'joint'")
+            if acct.hsa_coverage and acct.type is not AccountType.HSA:
+                self.add(f"{base}.hsa_coverage", "only an hsa account has a coverage")
+            for j, ticker in enumerate(acct.menu or []):
+                self.fund_ref(ticker, f"{base}.menu[{j}]", funds)
+            held: set[str] = set()
+            for j, hold in enumerate(acct.holdings):
+                path = f"{base}.holdings[{j}]"
+                self.fund_ref(hold.fund, f"{path}.fund", funds)
+                if hold.fund in held:
+                    self.add(f"{path}.fund", f"{hold.fund!r} is held twice in this account; list it "
+                             "once (put all its lots under one holding)")
+                held.add(hold.fund)
+                for k, lot in enumerate(hold.lots or []):
+                    if lot.acquired > h.as_of:
+                        self.add(f"{path}.lots[{k}].acquired",
+                                 f"{lot.acquired} is after as_of ({h.as_of}); fix the date")
+                if hold.acquired and hold.acquired > h.as_of:
+                    self.add(f"{path}.acquired", f"{hold.acquired} is after as_of ({h.as_of})")
+                if hold.cost is not None and hold.acquired is None:
+                    self.add(f"{path}.acquired", "a holding with cost needs its acquired date")
+                lot_ids = [lot.id for lot in hold.lots or [] if lot.id]
+                if len(lot_ids) != len(set(lot_ids)):
+                    self.add(f"{path}.lots", "lot ids repeat; give each lot its own id")
+            contrib = acct.contributions
+            if contrib and contrib.split:
+                for ticker in contrib.split:
+                    path = f"{base}.contributions.split.{ticker}"
+                    if self.fund_ref(ticker, path, funds) and acct.menu and ticker not in acct.menu:
+                        self.add(path, f"{ticker!r} is not on this account's menu")
+
+    def prices(self, funds: Mapping[str, FundInfo]) -> dict[str, float]:
+        """One price per fund: from holdings (all must agree) or the ``prices:`` map."""
+        found: dict[str, tuple[float, str]] = {}
+        for ticker, price in self.h.prices.items():
+            found[ticker] = (price, f"prices.{ticker}")
+        for i, acct in enumerate(self.h.accounts):
+            for j, hold in enumerate(acct.holdings):
+                price = _holding_price(hold)
+                if price is None:
+                    continue
+                path = f"accounts[{i}].holdings[{j}]"
+                if hold.fund in found and abs(found[hold.fund][0] - price) > 1e-6 * price:
+                    other_price, other = found[hold.fund]
+                    self.add(f"{path}.price", f"{hold.fund} is priced {price:g} here but "
+                             f"{other_price:g} at {other}; one fund has one price")
+                else:
+                    found.setdefault(hold.fund, (price, path))
+        for i, acct in enumerate(self.h.accounts):
+            for j, hold in enumerate(acct.holdings):
+                if hold.value is None and hold.fund not in found:
+                    self.add(f"accounts[{i}].holdings[{j}].price",
+                             f"{hold.fund} has shares but no price; give price or value, or add "
+                             f"prices: {{{hold.fund}: …}}")
+        return {k: v for k, (v, _) in found.items()}
+
+    def check_fund_splits(
+        self, funds: Mapping[str, FundInfo], tax: Taxonomy, leaves: Mapping[str, float]
+    ) -> None:
+        """A fund naming a class the target splits must say how it splits."""
+        for ticker, fund in funds.items():
+            for cls in fund.classes:
+                inner = [leaf for leaf in leaves if leaf != cls and tax.is_under(leaf, cls)]
+                if inner and cls not in leaves:
+                    idx = next((i for i, f in enumerate(self.h.funds) if f.ticker == ticker), None)
+                    path = f"funds[{idx}].classes.{cls}" if idx is not None else f"funds.{ticker}"
+                    self.add(path, f"{ticker} names {cls!r} as a whole but the target splits it into "
+                             f"{', '.join(inner)}; give {ticker}'s split, e.g. classes: "
+                             f"{{{', '.join(f'{c}: …' for c in inner)}}}")
+
+    def account_book(
+        self, index: int, acct: Account, funds: Mapping[str, FundInfo], prices: Mapping[str, float]
+    ) -> AccountBook:
+        positions: list[Position] = []
+        taxable = acct.type is AccountType.TAXABLE
+        for j, hold in enumerate(acct.holdings):
+            if hold.fund not in funds:
+                continue
+            price = prices.get(hold.fund)
+            path = f"accounts[{index}].holdings[{j}]"
+            positions.append(self.position(acct.id, hold, price, taxable, path))
+        buyable = tuple(t for t in (acct.menu if acct.menu is not None else funds) if t in funds)
+        return AccountBook(spec=acct, positions=tuple(positions), buyable=buyable)
+
+    def position(
+        self, account_id: str, hold: Holding, price: float | None, taxable: bool, path: str
+    ) -> Position:
+        shares = hold.shares if hold.shares is not None else hold.lot_shares
+        if hold.value is not None:
+            value = hold.value
+            if shares is None and price is not None:
+                shares = value / price
+        else:
+            value = (shares or 0.0) * (price or 0.0)
+        lots: list[LotInfo] = []
+        basis_known = True
+        if hold.lots:
+            for k, lot in enumerate(hold.lots):
+                lot_value = lot.shares * price if price is not None else 0.0
+                lots.append(LotInfo(lot.id or f"{hold.fund}-{k + 1}", lot.shares, lot.cost,
+                                    lot.acquired, lot_value))
+        elif hold.cost is not None and hold.acquired is not None:
+            lots.append(LotInfo(f"{hold.fund}-1", shares, hold.cost, hold.acquired, value))
+        elif taxable and value > 0:
+            if self.h.policy.unknown_basis is UnknownBasis.ZERO:
+                lots.append(LotInfo(f"{hold.fund}-1", shares, 0.0, _long_ago(self.h.as_of), value))
+                self.notes.append(f"{path}: basis unknown; treated as all long-term gain "
+                                  "(policy.unknown_basis: zero)")
+            else:
+                basis_known = False
+                self.notes.append(f"{path}: {hold.fund} has no lots or cost, so its basis is "
+                                  "unknown and the plan will not sell it; add lots (or set "
+                                  "policy.unknown_basis: zero)")
+        if not taxable:
+            lots = []
+        return Position(account_id=account_id, fund=hold.fund, value=value, shares=shares,
+                        price=price, lots=tuple(lots), basis_known=basis_known)
+
+
+def _holding_price(hold: Holding) -> float | None:
+    if hold.price is not None:
+        return hold.price
+    shares = hold.shares if hold.shares is not None else hold.lot_shares
+    if hold.value is not None and shares:
+        return hold.value / shares
+    return None
+
+
+def _long_ago(as_of: Any) -> Any:
+    return as_of.replace(year=as_of.year - 2)

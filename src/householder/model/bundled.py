@@ -1,0 +1,32 @@
+"""The bundled data tables (package data in ``householder/data``), read once per process.
+
+Each table carries its own ``as_of`` date and ``source``; the household file overrides any row.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def table(name: str) -> dict[str, Any]:
+    """The bundled table ``name`` (``taxonomy``, ``funds`` or ``limits``) as plain data."""
+    text = resources.files("householder.data").joinpath(f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise RuntimeError(f"bundled table {name}.yaml is malformed")
+    return data
+
+
+def bundled_classes() -> dict[str, dict[str, Any]]:
+    """Bundled asset classes by id."""
+    return {row["id"]: row for row in table("taxonomy")["classes"]}
+
+
+def bundled_funds() -> dict[str, dict[str, Any]]:
+    """Bundled fund catalog rows by ticker."""
+    return {row["ticker"]: row for row in table("funds")["funds"]}

@@ -1,0 +1,283 @@
+"""The household file as frozen pydantic models: the contract of ``spec/household-format.md``.
+
+These models check what one object can check on its own (a rate is a rate, a fund's classes sum
+to 100, a holding has a value). Checks that need the whole household or the bundled data (a fund
+is known, a class exists, lots are not acquired after ``as_of``) live in
+:mod:`householder.io.checks`, which reports every problem at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from householder.model.types import (
+    AccountType,
+    AllocationBasis,
+    FilingStatus,
+    FundKind,
+    Income,
+    Money,
+    NonNegativeMoney,
+    Rate,
+    UnknownBasis,
+    Weight,
+    WholeShares,
+)
+
+SUM_TOLERANCE = 0.01
+"""Percent weights that must sum to 100 may be off by this much (rounding in a spreadsheet)."""
+
+
+class Frozen(BaseModel):
+    """Immutable, strict about keys: a typo must not pass silently."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _check_sums_to_100(weights: dict[str, float], what: str) -> None:
+    total = sum(weights.values())
+    if weights and abs(total - 100.0) > SUM_TOLERANCE:
+        raise ValueError(f"{what} sum to {total:g}, not 100; adjust the weights so they add up")
+
+
+class Person(Frozen):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    birth_date: date | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    retirement_year: int | None = Field(default=None, ge=1900, le=2200)
+
+    @model_validator(mode="after")
+    def _birth_consistent(self) -> Person:
+        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+            raise ValueError(
+                f"birth_date {self.birth_date} and birth_year {self.birth_year} disagree; give one"
+            )
+        return self
+
+    @property
+    def year_of_birth(self) -> int | None:
+        return self.birth_date.year if self.birth_date else self.birth_year
+
+
+class LossCarryforward(Frozen):
+    short_term: NonNegativeMoney = 0.0
+    long_term: NonNegativeMoney = 0.0
+
+
+class TaxProfile(Frozen):
+    filing_status: FilingStatus = FilingStatus.SINGLE
+    ordinary_rate: Rate = Field(default=0.22, ge=0, le=0.8)
+    long_term_rate: Rate = Field(default=0.15, ge=0, le=0.8)
+    retirement_rate: Rate | None = Field(default=None, ge=0, le=0.8)
+    niit: bool = False
+    loss_carryforward: NonNegativeMoney | LossCarryforward = 0.0
+
+    @property
+    def retirement(self) -> float:
+        """Expected marginal rate on traditional withdrawals; the ordinary rate when not given."""
+        return self.ordinary_rate if self.retirement_rate is None else self.retirement_rate
+
+    @property
+    def carryforward(self) -> LossCarryforward:
+        """A bare number is a long-term carryforward (the character most carryovers have)."""
+        cf = self.loss_carryforward
+        return cf if isinstance(cf, LossCarryforward) else LossCarryforward(long_term=cf)
+
+
+class TargetNode(Frozen):
+    """A target class split further: ``stocks: {weight: 75, split: {us_large: 50, ...}}``."""
+
+    weight: Weight
+    split: dict[str, Weight | TargetNode] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _split_sums(self) -> TargetNode:
+        _check_sums_to_100(
+            {k: v.weight if isinstance(v, TargetNode) else v for k, v in self.split.items()},
+            "split weights",
+        )
+        return self
+
+
+Target = dict[str, Weight | TargetNode]
+
+
+def target_leaves(target: Target) -> dict[str, float]:
+    """The leaf classes of a (possibly nested) target with their household weight in percent."""
+    leaves: dict[str, float] = {}
+
+    def walk(node: dict[str, float | TargetNode], scale: float) -> None:
+        for cls, value in node.items():
+            if isinstance(value, TargetNode):
+                if value.split:
+                    walk(value.split, scale * value.weight / 100.0)
+                else:
+                    leaves[cls] = leaves.get(cls, 0.0) + scale * value.weight
+            else:
+                leaves[cls] = leaves.get(cls, 0.0) + scale * value
+
+    walk(dict(target), 1.0)
+    return leaves
+
+
+class Bands(Frozen):
+    """Rebalancing bands: a class is out of band past ``absolute`` points or ``relative`` %."""
+
+    absolute: float = Field(default=5.0, ge=0, le=100)
+    relative: float = Field(default=25.0, ge=0, le=1000)
+
+
+class Policy(Frozen):
+    allocation_basis: AllocationBasis = AllocationBasis.PRE_TAX
+    bands: Bands = Bands()
+    tolerance: float = Field(default=0.0, ge=0, le=100)
+    max_realized_gain: Money | None = None
+    min_trade: NonNegativeMoney = 0.0
+    whole_shares: WholeShares = WholeShares.AUTO
+    horizon_years: int = Field(default=25, ge=1, le=100)
+    wash_sale_window_days: int = Field(default=30, ge=0, le=366)
+    unknown_basis: UnknownBasis = UnknownBasis.REFUSE
+    substantially_identical: list[list[str]] = Field(default_factory=list)
+    """Groups of tickers the household treats as one security for wash sales."""
+    turnover_cost: Rate = Field(default=0.0001, ge=0, le=0.05)
+    """Cost per dollar traded in the objective (not charged to the accounts)."""
+    discount_rate: Rate | None = Field(default=None, ge=0, le=0.5)
+    """Rate that brings horizon after-tax dollars back to today; default: the target's return."""
+
+
+class AssetClass(Frozen):
+    """A ``classes:`` entry: a new class, or an override of a bundled one (fields not given keep
+    the bundled value)."""
+
+    id: str = Field(min_length=1)
+    parent: str | None = None
+    name: str | None = None
+    expected_return: Rate | None = Field(default=None, ge=-0.5, le=1.0)
+    yield_: Rate | None = Field(default=None, alias="yield", ge=0, le=1.0)
+    income: Income | None = None
+    turnover: Rate | None = Field(default=None, ge=0, le=1.0)
+    foreign_tax: Rate | None = Field(default=None, ge=0, le=1.0)
+
+
+class Fund(Frozen):
+    """A ``funds:`` entry. A bare ``{ticker: VTI}`` takes its data from the bundled catalog."""
+
+    ticker: str = Field(min_length=1)
+    name: str | None = None
+    expense_ratio: Rate | None = Field(default=None, ge=0, le=0.05)
+    classes: dict[str, Weight] | None = None
+    kind: FundKind | None = None
+
+    @model_validator(mode="after")
+    def _classes_sum(self) -> Fund:
+        if self.classes is not None:
+            if not self.classes:
+                raise ValueError("classes is empty; give the fund's exposure, e.g. {stocks: 100}")
+            _check_sums_to_100(self.classes, "classes")
+        return self
+
+
+class TaxLot(Frozen):
+    id: str | None = None
+    shares: float = Field(ge=0, allow_inf_nan=False)
+    cost: NonNegativeMoney
+    acquired: date
+
+
+class Holding(Frozen):
+    """One fund in one account: ``value``; or ``shares`` with a price; or ``lots``."""
+
+    fund: str = Field(min_length=1)
+    value: NonNegativeMoney | None = None
+    shares: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    price: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    lots: list[TaxLot] | None = None
+    cost: NonNegativeMoney | None = None
+    acquired: date | None = None
+
+    @model_validator(mode="after")
+    def _amount_given(self) -> Holding:
+        if self.value is None and self.shares is None and not self.lots:
+            raise ValueError("give value, or shares (with a price), or lots")
+        if self.lots and self.cost is not None:
+            raise ValueError("give either lots or cost (one lot's basis), not both")
+        if self.lots and self.shares is not None:
+            lot_shares = sum(lot.shares for lot in self.lots)
+            if abs(lot_shares - self.shares) > 1e-6 * max(1.0, self.shares):
+                raise ValueError(
+                    f"lots hold {lot_shares:g} shares but shares is {self.shares:g}; "
+                    "make them agree or drop shares"
+                )
+        if self.value is not None and self.shares is not None and self.price is not None:
+            if abs(self.shares * self.price - self.value) > 0.01 + 1e-9 * self.value:
+                raise ValueError(
+                    f"value {self.value:g} is not shares × price "
+                    f"({self.shares:g} × {self.price:g}); give two of the three"
+                )
+        return self
+
+    @property
+    def lot_shares(self) -> float | None:
+        return sum(lot.shares for lot in self.lots) if self.lots else None
+
+
+class Contributions(Frozen):
+    annual: NonNegativeMoney = 0.0
+    split: dict[str, Weight] | None = None
+    this_year: NonNegativeMoney | None = None
+    employer: NonNegativeMoney = 0.0
+    """Employer match/profit sharing per year (does not count against the elective limit)."""
+
+    @model_validator(mode="after")
+    def _split_sums(self) -> Contributions:
+        if self.split:
+            _check_sums_to_100(self.split, "split weights")
+        return self
+
+
+class Account(Frozen):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    owner: str | None = None
+    type: AccountType
+    menu: list[str] | None = None
+    cash: NonNegativeMoney = 0.0
+    holdings: list[Holding] = Field(default_factory=list)
+    contributions: Contributions | None = None
+    hsa_coverage: Literal["self", "family"] | None = None
+    """HSA only: the coverage that sets the contribution limit."""
+
+
+class Household(Frozen):
+    """The whole household file."""
+
+    name: str = "Household"
+    as_of: date
+    people: list[Person] = Field(default_factory=list)
+    tax: TaxProfile = TaxProfile()
+    target: Annotated[Target, Field(min_length=1)]
+    policy: Policy = Policy()
+    classes: list[AssetClass] = Field(default_factory=list)
+    funds: list[Fund] = Field(default_factory=list)
+    accounts: Annotated[list[Account], Field(min_length=1)]
+    prices: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _target_sums(self) -> Household:
+        leaves = target_leaves(self.target)
+        total = sum(leaves.values())
+        if abs(total - 100.0) > SUM_TOLERANCE:
+            raise ValueError(
+                f"target: the leaves sum to {total:g}, not 100; adjust the weights so they add up"
+            )
+        return self
+
+    def to_data(self) -> dict[str, Any]:
+        """The file's structure as plain data (JSON-ready), fields not given left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)

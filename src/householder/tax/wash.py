@@ -1,0 +1,204 @@
+"""Wash sales across every account of a household.
+
+Rule (IRC 1091; IRS Pub 550, "Wash Sales"): a loss on a sale of stock or securities is not
+allowed when, within 30 days before or after the sale (a 61-day window, both ends included),
+the taxpayer (or the spouse) buys substantially identical stock or securities. The disallowed
+loss is added to the basis of the replacement shares (IRS VITA Case Study 1: bought 100 shares
+for $1,000, sold them for $750, bought 100 again for $800 within 30 days: the $250 loss is
+disallowed and the new shares' basis is $1,050).
+
+Across accounts (Rev. Rul. 2008-5): a replacement bought in the taxpayer's (or spouse's) IRA or
+Roth IRA still washes the loss, but the loss is *not* added to the IRA's basis, so it is lost
+for good. This module applies that to any replacement in an account whose type is not
+``"taxable"`` (401(k), HSA, 529, ...), and treats every account passed in as one taxpayer's
+(a household filing jointly).
+
+Conventions:
+
+* Only losses in ``"taxable"`` accounts are washed; a sale inside a tax-advantaged account has
+  no deductible loss to disallow. Gains are never washed.
+* Fewer replacement shares than shares sold wash the loss pro rata by shares (Pub 550;
+  Treas. Reg. 1.1091-1(c)). Each replacement share is matched once: loss sales in date order,
+  each taking the earliest replacement shares first (Treas. Reg. 1.1091-1(b)).
+* The shares sold are not their own replacement. Pass only purchases that are not the lots
+  being sold, or give the purchase and the sale the same ``lot_id`` in the same account: the
+  sold shares are then taken out of that purchase, and any shares of it left still count as
+  replacements.
+* ``identical`` maps a security to its substantially-identical group (``{"VTI": "us-total",
+  "VTSAX": "us-total"}``); a security not in it is its own group.
+* One pass: basis adjustments are reported, not fed into later sales of the replacement shares,
+  and the replacement's holding period (which tacks on the sold shares', IRC 1223(3)) is not
+  tracked here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from householder.errors import InputError
+
+WASH_SALE_WINDOW_DAYS = 30
+"""IRC 1091(a): days before and after a loss sale in which a purchase washes it."""
+
+
+def _check_amounts(what: str, shares: float, **money: float) -> None:
+    if not (math.isfinite(shares) and shares > 0):
+        raise InputError(f"{what}: shares must be a finite number > 0, not {shares}")
+    for name, value in money.items():
+        if not (math.isfinite(value) and value >= 0):
+            raise InputError(f"{what}: {name} must be a finite number >= 0, not {value}")
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A sale in one account: ``proceeds`` and ``cost`` (basis) are totals in dollars."""
+
+    account_id: str
+    account_type: str
+    security: str
+    sold: date
+    shares: float
+    proceeds: float
+    cost: float
+    lot_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_amounts(
+            f"sale of {self.security} in {self.account_id}",
+            self.shares,
+            proceeds=self.proceeds,
+            cost=self.cost,
+        )
+
+    @property
+    def gain(self) -> float:
+        """Realized gain (negative for a loss)."""
+        return self.proceeds - self.cost
+
+    @property
+    def loss(self) -> float:
+        """Realized loss as a positive amount (0 for a gain)."""
+        return max(0.0, self.cost - self.proceeds)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """A purchase in one account: ``cost`` is the total paid in dollars."""
+
+    account_id: str
+    account_type: str
+    security: str
+    acquired: date
+    shares: float
+    cost: float
+    lot_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_amounts(
+            f"purchase of {self.security} in {self.account_id}", self.shares, cost=self.cost
+        )
+
+
+@dataclass(frozen=True)
+class WashSale:
+    """``shares`` of ``sale`` washed by shares of ``purchase``.
+
+    .. math::
+
+        \\text{loss\\_disallowed} = \\text{loss} \\cdot \\frac{\\text{shares}}{\\text{sale.shares}},
+        \\qquad
+        \\text{basis\\_adjustment} = \\begin{cases}
+            \\text{loss\\_disallowed} & \\text{replacement in a taxable account} \\\\
+            0 & \\text{otherwise (Rev. Rul. 2008-5)}
+        \\end{cases}
+    """
+
+    sale: Sale
+    purchase: Purchase
+    shares: float
+    loss_disallowed: float
+    basis_adjustment: float
+
+    @property
+    def replacement_basis(self) -> float:
+        """Basis of the matched replacement shares: their cost plus the basis adjustment."""
+        return self.purchase.cost * self.shares / self.purchase.shares + self.basis_adjustment
+
+
+def _group(security: str, identical: Mapping[str, str] | None) -> str:
+    return identical.get(security, security) if identical else security
+
+
+def _replacement_shares(
+    sales: Sequence[Sale], purchases: Sequence[Purchase], identical: Mapping[str, str] | None
+) -> list[float]:
+    """Shares of each purchase that may replace a sold share: the sold lots themselves removed."""
+    available = [p.shares for p in purchases]
+    for sale in sales:
+        if not sale.lot_id:
+            continue
+        for i, purchase in enumerate(purchases):
+            if (
+                purchase.lot_id == sale.lot_id
+                and purchase.account_id == sale.account_id
+                and _group(purchase.security, identical) == _group(sale.security, identical)
+            ):
+                available[i] -= min(available[i], sale.shares)
+    return available
+
+
+def detect_wash_sales(
+    sales: Iterable[Sale],
+    purchases: Iterable[Purchase],
+    *,
+    window_days: int = WASH_SALE_WINDOW_DAYS,
+    identical: Mapping[str, str] | None = None,
+) -> list[WashSale]:
+    """Every (loss sale, replacement purchase) match across the household's accounts.
+
+    A loss sale in a taxable account is washed by purchases of the same security (or group in
+    ``identical``) acquired no more than ``window_days`` days before or after the sale date. See
+    the module docstring for the rules and the matching order.
+    """
+    if window_days < 0:
+        raise InputError(f"window_days must be >= 0, not {window_days}")
+    sale_list, purchase_list = list(sales), list(purchases)
+    available = _replacement_shares(sale_list, purchase_list, identical)
+    purchase_order = sorted(range(len(purchase_list)), key=lambda i: purchase_list[i].acquired)
+    loss_sales = sorted(
+        (s for s in sale_list if s.account_type == "taxable" and s.loss > 0),
+        key=lambda s: s.sold,
+    )
+    washes: list[WashSale] = []
+    for sale in loss_sales:
+        remaining, group = sale.shares, _group(sale.security, identical)
+        for i in purchase_order:
+            purchase = purchase_list[i]
+            if remaining <= 0:
+                break
+            if (
+                available[i] <= 0
+                or _group(purchase.security, identical) != group
+                or abs((purchase.acquired - sale.sold).days) > window_days
+            ):
+                continue
+            shares = min(remaining, available[i])
+            available[i] -= shares
+            remaining -= shares
+            disallowed = sale.loss * shares / sale.shares
+            adjustment = disallowed if purchase.account_type == "taxable" else 0.0
+            washes.append(WashSale(sale, purchase, shares, disallowed, adjustment))
+    return washes
+
+
+def allowed_loss(sale: Sale, wash_sales: Iterable[WashSale]) -> float:
+    """The loss of ``sale`` still deductible this year, as a positive amount (0 for a gain).
+
+    ``wash_sales`` as returned by :func:`detect_wash_sales`; matches are found by identity
+    (``wash.sale is sale``), so pass the same ``Sale`` objects.
+    """
+    disallowed = math.fsum(w.loss_disallowed for w in wash_sales if w.sale is sale)
+    return max(0.0, sale.loss - disallowed)
