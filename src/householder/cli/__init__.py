@@ -7,6 +7,7 @@ import typer
 
 from householder import __version__
 from householder.cli.drift import drift
+from householder.cli.plan import plan
 from householder.cli.schema import schema
 from householder.cli.validate import validate
 
@@ -36,6 +37,7 @@ def _root(
 
 app.command()(validate)
 app.command()(drift)
+app.command()(plan)
 app.command()(schema)
 
 

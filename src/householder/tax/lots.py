@@ -55,7 +55,9 @@ class Lot:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.shares) and self.shares >= 0):
-            raise InputError(f"lot {self.id!r}: shares must be a finite number >= 0, not {self.shares}")
+            raise InputError(
+                f"lot {self.id!r}: shares must be a finite number >= 0, not {self.shares}"
+            )
         if not (math.isfinite(self.cost) and self.cost >= 0):
             raise InputError(f"lot {self.id!r}: cost must be a finite number >= 0, not {self.cost}")
 
@@ -151,9 +153,7 @@ def _specific_draws(
     if abs(named - shares) > _SHARE_TOLERANCE * max(1.0, shares):
         raise InputError(f"specific names {named:g} shares but the sale is of {shares:g}")
     return [
-        (lot, min(specific[lot.id], lot.shares))
-        for lot in lots
-        if specific.get(lot.id, 0.0) > 0
+        (lot, min(specific[lot.id], lot.shares)) for lot in lots if specific.get(lot.id, 0.0) > 0
     ]
 
 
@@ -203,7 +203,8 @@ def sell_lots(
 
 def gains_by_term(sales: Iterable[LotSale]) -> tuple[float, float]:
     """(short-term, long-term) net gain of sale lines, each a sum of gains and losses."""
-    short, long = [], []
+    short: list[float] = []
+    long: list[float] = []
     for sale in sales:
         (long if sale.term == "long" else short).append(sale.gain)
     return math.fsum(short), math.fsum(long)

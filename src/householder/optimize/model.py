@@ -1,0 +1,175 @@
+"""The household model: variables, terms and constraints assembled into two cvxpy problems.
+
+- the **cost** problem (an LP): fees + tax + turnover + idle cash − location value, subject to
+  the money balance, the trade bounds, the gain cap and the target band
+  :math:`|\\Delta_k| \\le \\text{width}_k`;
+- the **tracking** problem (a QP): the smallest squared excess beyond the tolerance,
+  :math:`\\sum_k \\max(|\\Delta_k| - \\text{tol}, 0)^2`, used only when the target cannot be reached.
+
+Both are built once; the numbers that change between solves (band widths, trade bounds) are
+parameters, so a re-solve reuses cvxpy's canonicalization.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import cvxpy as cp
+import numpy as np
+
+from householder.errors import SolverError
+from householder.optimize.constraints import GainCap, MoneyBalance, TargetBand, TradeBounds
+from householder.optimize.data import ProblemData
+from householder.optimize.terms import (
+    CapitalGainsTax,
+    FeeCost,
+    IdleCashCost,
+    LocationBenefit,
+    TurnoverCost,
+    idle_cash_rate,
+)
+from householder.optimize.variables import Variables
+
+LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
+QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
+FEASIBLE = {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
+
+
+@dataclass
+class SolveRecord:
+    problem: str
+    solver: str
+    status: str
+    seconds: float
+
+
+@dataclass
+class HouseholdModel:
+    data: ProblemData
+    v: Variables = field(init=False)
+    width: cp.Parameter = field(init=False)
+    terms: dict[str, cp.Expression] = field(init=False)
+    log: list[SolveRecord] = field(default_factory=list)
+    build_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        start = time.perf_counter()
+        d = self.data
+        book = d.book
+        policy = book.household.policy
+        tax = book.household.tax
+        self.v = Variables.create(d)
+        horizon = float(policy.horizon_years)
+        cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
+        term_objects = [
+            FeeCost(horizon),
+            LocationBenefit(),
+            TurnoverCost(policy.turnover_cost),
+            IdleCashCost(idle_cash_rate(cash_yield, horizon)),
+        ]
+        if d.has_lots:
+            carry = tax.carryforward
+            term_objects.append(
+                CapitalGainsTax(
+                    ordinary=tax.ordinary_rate,
+                    long_term=tax.long_term_rate,
+                    niit=tax.niit,
+                    filing_status=tax.filing_status.value,
+                    carry_short=carry.short_term,
+                    carry_long=carry.long_term,
+                )
+            )
+        constraints: list[cp.Constraint] = []
+        for c in (MoneyBalance(), TradeBounds()):
+            constraints += c.compile(self.v)
+        if policy.max_realized_gain is not None and d.has_lots:
+            constraints += GainCap(policy.max_realized_gain).compile(self.v)
+        self.terms = {}
+        for term in term_objects:
+            expr, extra = term.compile(self.v)
+            self.terms[term.name] = expr
+            constraints += extra
+        self.tax_term = next((t for t in term_objects if isinstance(t, CapitalGainsTax)), None)
+        self.base_constraints = constraints
+        self.width = cp.Parameter(len(d.classes), nonneg=True, name="band_width")
+        self.width.value = np.full(len(d.classes), self.tolerance)
+        band = TargetBand(self.width).compile(self.v)
+        self.cost_problem = cp.Problem(cp.Minimize(sum(self.terms.values())), constraints + band)
+        excess = cp.Variable(len(d.classes), nonneg=True, name="excess")
+        dev = self.v.deviation()
+        self.excess = excess
+        self.tracking_problem = cp.Problem(
+            cp.Minimize(cp.sum_squares(excess)),
+            constraints + [excess >= dev - self.tolerance, excess >= -dev - self.tolerance],
+        )
+        self.build_seconds = time.perf_counter() - start
+
+    @property
+    def tolerance(self) -> float:
+        return self.data.book.household.policy.tolerance / 100.0
+
+    # -- solving ---------------------------------------------------------------------------------
+    def _solve(self, problem: cp.Problem, name: str, solvers: tuple[str, ...]) -> str:
+        """Solve with the first solver that gives an answer; returns cvxpy's status."""
+        last_error: Exception | None = None
+        installed = set(cp.installed_solvers())
+        for solver in solvers:
+            if solver not in installed:
+                continue
+            start = time.perf_counter()
+            try:
+                problem.solve(solver=solver, **_options(solver))
+            except cp.error.SolverError as exc:
+                last_error = exc
+                self.log.append(SolveRecord(name, solver, "error", time.perf_counter() - start))
+                continue
+            status = str(problem.status)
+            self.log.append(SolveRecord(name, solver, status, time.perf_counter() - start))
+            if status in FEASIBLE or status in {cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE}:
+                if status == cp.INFEASIBLE_INACCURATE:
+                    continue  # ask the next solver before believing it
+                return status
+        if last_error is not None and not self.log:
+            raise SolverError(f"every solver failed: {last_error}")
+        return str(problem.status) if problem.status else "solver_error"
+
+    def solve_cost(self) -> bool:
+        return self._solve(self.cost_problem, "cost", LP_SOLVERS) in FEASIBLE
+
+    def solve_tracking(self) -> np.ndarray | None:
+        """The smallest excess beyond tolerance per class (scaled), or None if infeasible."""
+        status = self._solve(self.tracking_problem, "tracking", QP_SOLVERS)
+        if status not in FEASIBLE or self.excess.value is None:
+            return None
+        return np.maximum(np.asarray(self.excess.value, dtype=float), 0.0)
+
+
+def _silence_highs_banner() -> None:
+    """HiGHS prints a banner to stdout the first time a solver is made in a process, whatever
+    the options; that would corrupt ``--json`` output. Make the first one with stdout closed."""
+    try:
+        import highspy
+    except ImportError:
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+_silence_highs_banner()
+
+
+def _options(solver: str) -> dict[str, object]:
+    if solver == "CLARABEL":
+        return {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
+    return {}

@@ -1,0 +1,300 @@
+"""Solving a household: the target exactly when it can be reached, else as close as possible;
+then the non-convex parts by repair steps (design/model.md, "Non-convex parts"):
+
+1. **Closest target** (lexicographic): solve the cost LP with :math:`|\\Delta_k| \\le tol`; if
+   that is infeasible, solve the tracking QP for the smallest squared excess, then the cost LP
+   again within that excess. A shortfall is therefore spread (least squares), never "infeasible".
+2. **Wash sales**: a fund (or substantially identical group) may be sold at a loss or bought,
+   not both; where a solve does both, the smaller side is forbidden and the model re-solved.
+3. **Minimum trade**: trades below ``policy.min_trade`` are fixed at zero and the model
+   re-solved.
+4. **Whole shares**: buys of whole-share funds are floored and sells ceiled to whole shares
+   (never overspending), fixed, and the rest re-solved; leftover cash then buys single shares
+   greedily while that brings the household closer to target.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from householder.errors import InfeasibleError
+from householder.optimize.data import ProblemData, Scenario, assemble
+from householder.optimize.explain import explain_infeasible, explain_shortfall
+from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.model.book import Book
+
+BAND_EPS = 1e-9
+"""Width (fraction of W) of an "exact" target band: below a cent on a million dollars."""
+INTEGER_EPS = 1e-6
+"""Share counts this close to an integer are that integer."""
+DUST = 1e-9
+"""Scaled trades below this are solver noise."""
+
+
+@dataclass
+class Solution:
+    data: ProblemData
+    buys: np.ndarray
+    """Dollars bought per pair."""
+    sells: np.ndarray
+    """Dollars sold per pair."""
+    lot_sells: np.ndarray
+    """Dollars sold per lot."""
+    cash: np.ndarray
+    contributions: np.ndarray
+    """Cash flow per account (fixed flows plus the free contributions)."""
+    target_reached: bool
+    shortfall: list[str] = field(default_factory=list)
+    """Why the target could not be reached, in the user's words."""
+    notes: list[str] = field(default_factory=list)
+    log: list[SolveRecord] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    surrogate_tax: float = 0.0
+    objective_terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def holdings(self) -> np.ndarray:
+        return self.data.x0 + self.buys - self.sells
+
+
+class Solver:
+    """Runs the phases on one :class:`HouseholdModel`."""
+
+    def __init__(self, data: ProblemData) -> None:
+        self.data = data
+        self.model = HouseholdModel(data)
+        self.notes: list[str] = []
+        self.shortfall: list[str] = []
+        self.target_reached = True
+
+    # -- phase 1 ---------------------------------------------------------------------------------
+    def solve_closest(self) -> None:
+        m = self.model
+        n = len(self.data.classes)
+        m.width.value = np.full(n, m.tolerance + BAND_EPS)
+        if m.solve_cost():
+            self.target_reached = True
+            self.shortfall = []
+            return
+        excess = m.solve_tracking()
+        if excess is None:
+            raise InfeasibleError(explain_infeasible(self.data))
+        self.target_reached = bool(np.all(excess <= 1e-7))
+        slack = 1e-7
+        for _ in range(4):
+            m.width.value = m.tolerance + excess + slack
+            if m.solve_cost():
+                break
+            slack *= 10
+        else:
+            raise InfeasibleError(explain_infeasible(self.data))
+        self.shortfall = explain_shortfall(self.data, self.deviation()) if not self.target_reached else []
+
+    # -- current values --------------------------------------------------------------------------
+    def pair_buys(self) -> np.ndarray:
+        v = self.model.v
+        return np.asarray(v.to_pair_buy @ _val(v.buy), dtype=float) * self.data.scale
+
+    def pair_sells(self) -> np.ndarray:
+        v = self.model.v
+        out = v.to_pair_sell @ _val(v.sell)
+        if self.data.n_lots:
+            out = out + v.to_pair_lot @ _val(v.lot_sell)
+        return np.asarray(out, dtype=float) * self.data.scale
+
+    def lot_sells(self) -> np.ndarray:
+        return _val(self.model.v.lot_sell) * self.data.scale
+
+    def deviation(self) -> np.ndarray:
+        return np.asarray(self.model.v.deviation().value, dtype=float) * self.data.scale
+
+    # -- phase 2: wash sales ---------------------------------------------------------------------
+    def fix_wash_sales(self, rounds: int = 6) -> None:
+        d = self.data
+        if not d.has_lots:
+            return
+        v = self.model.v
+        groups_of_pair = np.array([d.group_of_fund[f] for f in d.pair_fund])
+        loss_lots = d.lot_true_gain_ratio < 0
+        for _ in range(rounds):
+            buys = self.pair_buys()
+            lot_sold = self.lot_sells()
+            conflicts = []
+            for group in sorted(set(d.lot_group)):
+                in_group_lots = np.array([g == group for g in d.lot_group]) & loss_lots
+                loss_sold = lot_sold[in_group_lots].sum()
+                bought = buys[groups_of_pair == group].sum()
+                if loss_sold > 0.005 and bought > 0.005:
+                    conflicts.append((group, loss_sold, bought, in_group_lots))
+            if not conflicts:
+                return
+            for group, loss_sold, bought, in_group_lots in conflicts:
+                if bought <= loss_sold:
+                    ub = np.array(v.pair_buy_ub.value)
+                    ub[groups_of_pair == group] = 0.0
+                    v.pair_buy_ub.value = ub
+                    self.notes.append(f"wash sale avoided: no {group} bought anywhere in the "
+                                      "household while it is sold at a loss")
+                else:
+                    ub = np.array(v.lot_ub.value)
+                    ub[in_group_lots] = 0.0
+                    v.lot_ub.value = ub
+                    self.notes.append(f"wash sale avoided: {group} lots at a loss are kept "
+                                      "because the household buys it")
+            self.solve_closest()
+
+    # -- phase 3: minimum trade ------------------------------------------------------------------
+    def fix_min_trade(self, minimum: float) -> None:
+        if minimum <= 0:
+            return
+        v = self.model.v
+        for _ in range(3):
+            buys, sells = self.pair_buys(), self.pair_sells()
+            small_buy = (buys > 0.005) & (buys < minimum)
+            small_sell = (sells > 0.005) & (sells < minimum)
+            if not (small_buy.any() or small_sell.any()):
+                return
+            ub = np.array(v.pair_buy_ub.value)
+            ub[small_buy] = 0.0
+            v.pair_buy_ub.value = ub
+            ub = np.array(v.pair_sell_ub.value)
+            ub[small_sell] = 0.0
+            v.pair_sell_ub.value = ub
+            self.solve_closest()
+
+    # -- phase 4: whole shares -------------------------------------------------------------------
+    def fix_whole_shares(self) -> None:
+        d = self.data
+        if not d.whole.any():
+            return
+        v = self.model.v
+        buys, sells = self.pair_buys(), self.pair_sells()
+        held_shares = self.held_shares()
+        buy_lb, buy_ub = np.array(v.pair_buy_lb.value), np.array(v.pair_buy_ub.value)
+        sell_lb, sell_ub = np.array(v.pair_sell_lb.value), np.array(v.pair_sell_ub.value)
+        changed = False
+        for p in np.flatnonzero(d.whole):
+            price = d.price[p]
+            n_buy = _whole(buys[p] / price, math.floor)
+            n_sell = min(_whole(sells[p] / price, math.ceil), math.floor(held_shares[p] + 1e-9))
+            if abs(n_sell * price - sells[p]) > 0.005 or abs(n_buy * price - buys[p]) > 0.005:
+                changed = True
+            buy_lb[p] = buy_ub[p] = n_buy * price / d.scale
+            sell_lb[p] = sell_ub[p] = n_sell * price / d.scale
+            if n_sell * price > d.x0[p]:  # a whole-share sell of the whole position
+                sell_lb[p] = sell_ub[p] = d.x0[p] / d.scale
+        v.pair_buy_lb.value, v.pair_buy_ub.value = buy_lb, buy_ub
+        v.pair_sell_lb.value, v.pair_sell_ub.value = sell_lb, sell_ub
+        if changed:
+            self.solve_closest()
+
+    def held_shares(self) -> np.ndarray:
+        d = self.data
+        shares = np.zeros(d.n_pairs)
+        ok = ~np.isnan(d.price)
+        shares[ok] = d.x0[ok] / d.price[ok]
+        return shares
+
+    def top_up_whole_shares(self, buys: np.ndarray, cash: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Spend leftover cash on single whole shares while that reduces the squared deviation."""
+        d = self.data
+        v = self.model.v
+        buyable = np.zeros(d.n_pairs, dtype=bool)
+        buyable[d.buy_pairs] = True
+        buyable &= d.whole & (np.asarray(v.pair_buy_ub.value) > 0)
+        candidates = np.flatnonzero(buyable)
+        if not len(candidates):
+            return buys, cash
+        exposure = d.exposure.toarray()
+        cash_exp = d.cash_exposure.toarray()
+        dev = self.deviation()
+        buys, cash = buys.copy(), cash.copy()
+        for _ in range(10_000):
+            best, best_gain = -1, 1e-9
+            for p in candidates:
+                a = d.pair_account[p]
+                price = d.price[p]
+                if price > cash[a] + 1e-9:
+                    continue
+                step = exposure[:, p] * price - cash_exp[:, a] * price
+                step = step - d.target * step.sum()
+                gain = float(dev @ dev - (dev + step) @ (dev + step))
+                if gain > best_gain:
+                    best, best_gain = p, gain
+            if best < 0:
+                break
+            a = d.pair_account[best]
+            price = d.price[best]
+            step = exposure[:, best] * price - cash_exp[:, a] * price
+            dev = dev + step - d.target * step.sum()
+            buys[best] += price
+            cash[a] -= price
+        return buys, cash
+
+    # -- the result ------------------------------------------------------------------------------
+    def solution(self) -> Solution:
+        d = self.data
+        m = self.model
+        buys, sells = _clean(self.pair_buys()), _clean(self.pair_sells())
+        lot_sells = _clean(self.lot_sells())
+        flows = np.asarray(m.v.flows() if isinstance(m.v.flows(), np.ndarray)
+                           else m.v.flows().value, dtype=float) * d.scale
+        # cash from the balance itself, so that trades and cash agree exactly
+        net = np.bincount(d.pair_account, weights=sells - buys, minlength=len(d.accounts))
+        cash = d.cash0 + flows + net
+        if d.whole.any():
+            buys, cash = self.top_up_whole_shares(buys, cash)
+        terms = {name: float(expr.value) * d.scale for name, expr in m.terms.items()
+                 if expr.value is not None}
+        surrogate = terms.get("tax", 0.0)
+        return Solution(
+            data=d, buys=buys, sells=sells, lot_sells=lot_sells, cash=np.maximum(cash, 0.0),
+            contributions=flows, target_reached=self.target_reached,
+            shortfall=self.shortfall, notes=self.notes, log=m.log,
+            surrogate_tax=surrogate, objective_terms=terms,
+        )
+
+
+def _val(var: object) -> np.ndarray:
+    value = getattr(var, "value", None)
+    size = getattr(var, "size", 0)
+    if value is None:
+        return np.zeros(size)
+    return np.maximum(np.asarray(value, dtype=float).reshape(-1), 0.0)
+
+
+def _clean(x: np.ndarray) -> np.ndarray:
+    out = np.where(np.abs(x) < 1e-6, 0.0, x)
+    return np.maximum(out, 0.0)
+
+
+def _whole(shares: float, rounding: object) -> int:
+    nearest = round(shares)
+    if abs(shares - nearest) <= INTEGER_EPS * max(1.0, abs(shares)):
+        return int(nearest)
+    return int(rounding(shares))  # type: ignore[operator]
+
+
+def solve_household(book: Book, scenario: Scenario | None = None) -> Solution:
+    """The optimal trades for ``book`` under ``scenario`` (the plan by default)."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    data = assemble(book, scenario)
+    timings["assemble"] = time.perf_counter() - start
+    t = time.perf_counter()
+    solver = Solver(data)
+    timings["build"] = time.perf_counter() - t
+    t = time.perf_counter()
+    solver.solve_closest()
+    solver.fix_wash_sales()
+    solver.fix_min_trade(book.household.policy.min_trade)
+    solver.fix_whole_shares()
+    timings["solve"] = time.perf_counter() - t
+    solution = solver.solution()
+    timings["total"] = time.perf_counter() - start
+    solution.timings = timings
+    return solution

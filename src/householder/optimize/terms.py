@@ -1,0 +1,128 @@
+"""Objective terms. Each is a small object with one ``compile`` hook returning a cvxpy
+expression in units of the household value (today's dollars / W); adding a concern means adding
+a term, not editing a long function (cvxportfolio's ``costs.py`` style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import cvxpy as cp
+import numpy as np
+
+from householder.optimize.location import location_alpha
+from householder.optimize.variables import Variables
+from householder.tax.netting import capital_loss_limit
+
+
+class Term(Protocol):
+    name: str
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]: ...
+
+
+@dataclass
+class FeeCost:
+    """Expense ratios over the horizon, every account:
+
+    .. math:: A_H \\sum_{p} e_{f(p)}\\, x_p, \\qquad A_H = H
+
+    (fees are a fraction of a balance growing at about the discount rate, so their present
+    value over H years is about H years of today's fee)."""
+
+    horizon: float
+    name: str = "fees"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return self.horizon * (v.data.expense @ v.holdings()), []
+
+
+@dataclass
+class LocationBenefit:
+    """After-tax value of where each class sits (negative cost), from the value model:
+
+    .. math:: -\\sum_p \\alpha_{\\tau(a), f}\\, x_p
+
+    See :mod:`householder.optimize.location`."""
+
+    name: str = "location"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        d = v.data
+        weights = [d.book.dollar_weight(d.book.accounts[a]) for a in d.pair_account]
+        alpha = location_alpha(
+            d.book, [d.treatments[a] for a in d.pair_account], d.pair_fund, weights
+        )
+        self.alpha = alpha
+        return -(alpha @ v.holdings()), []
+
+
+@dataclass
+class TurnoverCost:
+    """A small cost per dollar traded, so that equal alternatives prefer no trade and a fund
+    is never bought and sold in one account:
+
+    .. math:: \\kappa \\textstyle\\sum (b + u + s)"""
+
+    rate: float
+    name: str = "turnover"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return self.rate * v.turnover(), []
+
+
+@dataclass
+class IdleCashCost:
+    """Uninvested cash earns nothing; a money market fund would earn the cash class's yield:
+
+    .. math:: H\\, y_{cash} \\textstyle\\sum_a c_a"""
+
+    rate: float
+    name: str = "idle cash"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return self.rate * cp.sum(v.cash), []
+
+
+@dataclass
+class CapitalGainsTax:
+    """Tax on the plan's realized gains, a convex stand-in that never understates the exact
+    tax (:func:`householder.tax.netting.convex_tax_bound`):
+
+    .. math::
+
+        t \\ge \\rho_{st} N_{st} + \\rho_{lt} N_{lt},\\quad
+        t \\ge \\rho_{lt} (N_{st} + N_{lt}),\\quad
+        t \\ge -\\rho_{ord} L
+
+    with :math:`N = -\\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per term and
+    :math:`L` the $3,000 loss limit ($1,500 married filing separately)."""
+
+    ordinary: float
+    long_term: float
+    niit: bool
+    filing_status: str
+    carry_short: float
+    carry_long: float
+    name: str = "tax"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        d = v.data
+        w = d.scale
+        n = 0.038 if self.niit else 0.0
+        rho_st, rho_lt = self.ordinary + n, self.long_term + n
+        n_st = v.realized(short=True) - self.carry_short / w
+        n_lt = v.realized(short=False) - self.carry_long / w
+        t = cp.Variable(name="tax")
+        limit = capital_loss_limit(self.filing_status) / w
+        constraints = [
+            t >= rho_st * n_st + rho_lt * n_lt,
+            t >= rho_lt * (n_st + n_lt),
+            t >= -self.ordinary * limit,
+        ]
+        self.variable = t
+        return t, constraints
+
+
+def idle_cash_rate(book_cash_yield: float, horizon: float) -> float:
+    return float(np.clip(book_cash_yield, 0.0, 0.2)) * horizon

@@ -1,0 +1,341 @@
+"""From the solver's numbers to a :class:`Plan` people can act on.
+
+This is the edge where money is rounded: trades to cents (whole-share trades to shares × price),
+each account's cash after the plan recomputed from the rounded trades, so that every account's
+trades net exactly to its own cash flow. The tax reported is the exact ``tax/`` judge applied to
+the rounded lot sales, wash sales included, not the optimizer's stand-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from householder.model.book import Book
+from householder.model.types import Treatment
+from householder.optimize.data import ProblemData
+from householder.optimize.location import location_alpha
+from householder.optimize.solve import Solution
+from householder.plan.result import (
+    AccountPlan,
+    AllocationRow,
+    Costs,
+    Fees,
+    HoldingAfter,
+    LotLine,
+    Plan,
+    TaxSummary,
+    Trade,
+    WashSaleLine,
+)
+from householder.tax.holding import holding_term
+from householder.tax.netting import capital_gains_tax
+from householder.tax.wash import Purchase, Sale, detect_wash_sales
+
+CENT = 0.01
+
+
+@dataclass
+class RoundedTrades:
+    buys: np.ndarray
+    sells: np.ndarray
+    lot_sells: np.ndarray
+    cash: np.ndarray
+
+
+def round_trades(sol: Solution) -> RoundedTrades:
+    """Trades to cents; whole-share trades to shares × price; cash recomputed per account.
+
+    The rounding residue of an account goes to its largest fractional trade so that cash after
+    equals the solver's cash to the cent (never negative)."""
+    d = sol.data
+    buys = np.round(sol.buys, 2)
+    sells = np.round(sol.sells, 2)
+    lot_sells = np.round(sol.lot_sells, 2)
+    for p in np.flatnonzero(d.whole):
+        price = d.price[p]
+        buys[p] = round(round(sol.buys[p] / price) * price, 2)
+        sells[p] = round(round(sol.sells[p] / price) * price, 2)
+    # lot sells must add up to the pair's sell
+    for p in np.unique(d.lot_pair) if d.n_lots else []:
+        idx = np.flatnonzero(d.lot_pair == p)
+        residue = round(sells[p] - lot_sells[idx].sum(), 2)
+        if residue and len(idx):
+            j = idx[np.argmax(lot_sells[idx])]
+            lot_sells[j] = round(min(lot_sells[j] + residue, d.lot_value[j]), 2)
+            sells[p] = round(lot_sells[idx].sum(), 2)
+    cash = np.zeros(len(d.accounts))
+    for a in range(len(d.accounts)):
+        pairs = np.flatnonzero(d.pair_account == a)
+        want = max(round(float(sol.cash[a]), 2), 0.0)
+        have = round(d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2)
+        residue = round(have - want, 2)
+        if residue:
+            fractional_buys = [p for p in pairs if buys[p] > 0 and not d.whole[p]]
+            if fractional_buys:
+                p = max(fractional_buys, key=lambda q: buys[q])
+                buys[p] = round(max(buys[p] + residue, 0.0), 2)
+        cash[a] = round(d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2)
+    buys[buys < CENT / 2] = 0.0
+    sells[sells < CENT / 2] = 0.0
+    return RoundedTrades(buys, sells, lot_sells, cash)
+
+
+def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
+    """The plan's tax by the exact judge: lot gains by term, wash sales across every account,
+    netting with the carryforward, minus what the household would owe without the plan."""
+    tax = book.household.tax
+    lots = {(a.id, p.fund, lot.id): (a, p, lot) for a in book.accounts for p in a.positions
+            for lot in p.lots}
+    sales: list[Sale] = []
+    lot_lines: dict[int, LotLine] = {}
+    for i in np.flatnonzero(rt.lot_sells > 0) if d.n_lots else []:
+        p = d.lot_pair[i]
+        acct_id = d.accounts[d.pair_account[p]]
+        acct, pos, lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
+        proceeds = float(rt.lot_sells[i])
+        frac = proceeds / lot.value
+        cost = lot.cost * frac
+        shares = lot.shares * frac if lot.shares is not None else None
+        term = holding_term(lot.acquired, book.as_of)
+        sales.append(Sale(acct_id, "taxable", d.pair_fund[p], book.as_of,
+                          shares if shares else proceeds, proceeds, cost, lot_id=lot.id))
+        lot_lines[i] = LotLine(id=lot.id, shares=None if shares is None else round(shares, 6),
+                               cost=round(cost, 2), proceeds=round(proceeds, 2),
+                               gain=round(proceeds - cost, 2), term=term)
+    purchases: list[Purchase] = []
+    for p in np.flatnonzero(rt.buys > 0):
+        acct = book.accounts[d.pair_account[p]]
+        price = d.price[p]
+        shares = rt.buys[p] / price if not np.isnan(price) else rt.buys[p]
+        purchases.append(Purchase(acct.id, acct.spec.type.value if acct.treatment is not
+                                  Treatment.TAXABLE else "taxable", d.pair_fund[p], book.as_of,
+                                  float(shares), float(rt.buys[p])))
+    window = timedelta(days=book.household.policy.wash_sale_window_days)
+    sold_by_lot = {s.lot_id: s.shares for s in sales}
+    for acct in book.accounts:
+        if acct.treatment is not Treatment.TAXABLE:
+            continue
+        for pos in acct.positions:
+            for lot in pos.lots:
+                if book.as_of - window <= lot.acquired <= book.as_of:
+                    remaining = (lot.shares or lot.value) - sold_by_lot.get(lot.id, 0.0)
+                    if remaining > 1e-9:
+                        purchases.append(Purchase(acct.id, "taxable", pos.fund, lot.acquired,
+                                                  remaining, lot.cost * remaining /
+                                                  (lot.shares or lot.value), lot_id=lot.id))
+    groups = {f: g for f, g in d.group_of_fund.items() if g != f}
+    washes = detect_wash_sales(sales, purchases,
+                               window_days=book.household.policy.wash_sale_window_days,
+                               identical=groups or None)
+    disallowed: dict[str, float] = {}
+    for w in washes:
+        disallowed[w.sale.lot_id] = disallowed.get(w.sale.lot_id, 0.0) + w.loss_disallowed
+    short = long = 0.0
+    for i, line in list(lot_lines.items()):
+        gain = line.proceeds - line.cost + disallowed.get(line.id, 0.0)
+        if line.id in disallowed:
+            lot_lines[i] = line.model_copy(update={"wash_sale_disallowed":
+                                                   round(disallowed[line.id], 2)})
+        if line.term == "short":
+            short += gain
+        else:
+            long += gain
+    carry = tax.carryforward
+    kwargs = dict(ordinary_rate=tax.ordinary_rate, long_term_rate=tax.long_term_rate,
+                  niit=tax.niit, filing_status=tax.filing_status.value,
+                  carryforward_short=carry.short_term, carryforward_long=carry.long_term)
+    with_plan = capital_gains_tax(short, long, **kwargs)  # type: ignore[arg-type]
+    without = capital_gains_tax(0.0, 0.0, **kwargs)  # type: ignore[arg-type]
+    exact_tax.lot_lines = lot_lines  # type: ignore[attr-defined]
+    return TaxSummary(
+        short_term_gain=round(short, 2) + 0.0,
+        long_term_gain=round(long, 2) + 0.0,
+        estimated_tax=round(with_plan.estimated_tax - without.estimated_tax, 2) + 0.0,
+        surrogate_tax=0.0,
+        loss_deduction=round(with_plan.deduction - without.deduction, 2) + 0.0,
+        carryforward=round(with_plan.carryforward_short + with_plan.carryforward_long, 2),
+        wash_sales=[
+            WashSaleLine(account=w.sale.account_id, fund=w.sale.security, lot=w.sale.lot_id,
+                         loss_disallowed=round(w.loss_disallowed, 2),
+                         replacement_account=w.purchase.account_id)
+            for w in washes
+        ],
+    ), lot_lines  # type: ignore[return-value]
+
+
+def build_plan(sol: Solution, command: str = "plan") -> Plan:
+    """The :class:`Plan` of a solution."""
+    d = sol.data
+    book = d.book
+    rt = round_trades(sol)
+    tax_summary, lot_lines = exact_tax(book, d, rt)  # type: ignore[misc]
+    tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
+    x_after = d.x0 + rt.buys - rt.sells
+    exp_before = _exposure(d, d.x0, d.cash0, np.zeros(d.n_lots))
+    exp_after = _exposure(d, x_after, rt.cash, rt.lot_sells)
+    tot_b, tot_a = exp_before.sum(), exp_after.sum()
+    frac_b = exp_before / tot_b if tot_b else exp_before
+    frac_a = exp_after / tot_a if tot_a else exp_after
+    allocation = [
+        AllocationRow(cls=c, target=round(float(d.target[k]), 6),
+                      before=round(float(frac_b[k]), 6), after=round(float(frac_a[k]), 6),
+                      value_before=round(float(exp_before[k]), 2),
+                      value_after=round(float(exp_after[k]), 2))
+        for k, c in enumerate(d.classes)
+    ]
+    drift_before = frac_b - d.target
+    reasons = _Reasons(d, drift_before, rt)
+    accounts = []
+    for a, acct in enumerate(book.accounts):
+        pairs = np.flatnonzero(d.pair_account == a)
+        trades: list[Trade] = []
+        for p in pairs:
+            for action, amount in (("sell", rt.sells[p]), ("buy", rt.buys[p])):
+                if amount <= 0:
+                    continue
+                price = d.price[p]
+                shares = round(amount / price, 6) if d.whole[p] else None
+                lots = [lot_lines[i] for i in np.flatnonzero(d.lot_pair == p) if i in lot_lines] \
+                    if action == "sell" and d.n_lots else []
+                trades.append(Trade(fund=d.pair_fund[p], action=action, amount=float(amount),
+                                    shares=shares, price=None if np.isnan(price) else float(price),
+                                    lots=lots, reason=reasons.reason(p, action, lots)))
+        trades.sort(key=lambda t: (t.action != "sell", t.fund))
+        holdings = [
+            HoldingAfter(fund=d.pair_fund[p], value=round(float(x_after[p]), 2),
+                         shares=None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6))
+            for p in pairs if x_after[p] > 0.005
+        ]
+        accounts.append(AccountPlan(
+            id=acct.id, type=acct.spec.type.value, owner=acct.spec.owner,
+            value_before=round(acct.value, 2),
+            value_after=round(float(x_after[pairs].sum() + rt.cash[a]), 2),
+            cash_before=round(acct.cash, 2), cash_after=round(float(rt.cash[a]), 2),
+            contribution=round(float(sol.contributions[a]), 2) + 0.0,
+            holdings_after=holdings, trades=trades,
+        ))
+    fees_before = float(d.expense @ d.x0)
+    fees_after = float(d.expense @ x_after)
+    weights = [book.dollar_weight(book.accounts[a]) for a in d.pair_account]
+    alpha = location_alpha(book, [d.treatments[a] for a in d.pair_account], d.pair_fund, weights)
+    location_before = _location_vs_uniform(d, alpha, d.x0)
+    location_after = _location_vs_uniform(d, alpha, x_after)
+    horizon = book.household.policy.horizon_years
+    nothing = not any(t for acc in accounts for t in acc.trades)
+    notes = list(book.notes) + list(dict.fromkeys(sol.notes))
+    if nothing:
+        notes.insert(0, "Nothing to do: the household is already where the plan would put it.")
+    return Plan(
+        household=book.name, as_of=book.as_of.isoformat(), command=command,
+        status="optimal",
+        allocation_basis=book.household.policy.allocation_basis.value,
+        total_value=round(float(tot_a), 2),
+        target_reached=sol.target_reached, nothing_to_do=nothing,
+        allocation=allocation, accounts=accounts, tax=tax_summary,
+        fees=Fees(annual_before=round(fees_before, 4), annual_after=round(fees_after, 4)),
+        costs=Costs(
+            fees_annual_before=round(fees_before, 2), fees_annual_after=round(fees_after, 2),
+            estimated_tax=tax_summary.estimated_tax,
+            location_value_before=round(location_before, 2),
+            location_value=round(location_after, 2),
+            location_value_annual=round(location_after / horizon, 2),
+            remaining_drift=round(float(np.max(np.abs(frac_a - d.target))) if len(frac_a) else 0.0, 6),
+        ),
+        shortfall=sol.shortfall, notes=notes,
+        solver={
+            "solves": [{"problem": r.problem, "solver": r.solver, "status": r.status,
+                        "seconds": round(r.seconds, 4)} for r in sol.log],
+            "seconds": {k: round(v, 4) for k, v in sol.timings.items()},
+        },
+    )
+
+
+def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> float:
+    """Today's after-tax dollars that holdings ``x`` are worth beyond every account holding the
+    household's own fund mix pro rata (what location is worth, as ``locate`` measures it)."""
+    total = x.sum()
+    if total <= 0:
+        return 0.0
+    funds = sorted(set(d.pair_fund))
+    mix = {f: x[[p for p in range(d.n_pairs) if d.pair_fund[p] == f]].sum() / total for f in funds}
+    uniform = 0.0
+    for a, treatment in enumerate(d.treatments):
+        pairs = np.flatnonzero(d.pair_account == a)
+        value = x[pairs].sum()
+        alpha_of = {d.pair_fund[p]: alpha[p] for p in pairs}
+        for f, m in mix.items():
+            if f in alpha_of:
+                uniform += value * m * alpha_of[f]
+            else:  # the account cannot hold f: value it as the household does on average
+                uniform += value * m * float(np.mean([alpha[p] for p in range(d.n_pairs)
+                                                      if d.pair_fund[p] == f]))
+    return float(alpha @ x) - uniform
+
+
+def _exposure(d: ProblemData, x: np.ndarray, cash: np.ndarray, lot_sells: np.ndarray) -> np.ndarray:
+    y = d.exposure @ x + d.cash_exposure @ cash
+    if d.book.after_tax and d.n_lots:
+        y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
+    return np.asarray(y, dtype=float)
+
+
+class _Reasons:
+    """One line per trade a person understands."""
+
+    def __init__(self, d: ProblemData, drift: np.ndarray, rt: RoundedTrades) -> None:
+        self.d = d
+        self.drift = drift
+        self.rt = rt
+        self.cls_index = {c: k for k, c in enumerate(d.classes)}
+
+    def main_class(self, p: int) -> str:
+        exposure = self.d.book.fund_exposure[self.d.pair_fund[p]]
+        return max(exposure, key=lambda c: exposure[c])
+
+    def reason(self, p: int, action: str, lots: list[LotLine]) -> str:
+        d = self.d
+        book = d.book
+        acct = book.accounts[d.pair_account[p]]
+        cls = self.main_class(p)
+        k = self.cls_index[cls]
+        drift = self.drift[k]
+        where = acct.spec.type.value.replace("_", " ")
+        tax_part = ""
+        if action == "sell":
+            if acct.treatment is Treatment.TAXABLE:
+                gain = sum(lot.gain for lot in lots)
+                kind = "loss" if gain < 0 else "gain"
+                terms = sorted({lot.term for lot in lots})
+                tax_part = (f"; realizes a ${abs(gain):,.2f} {'/'.join(terms)}-term {kind} "
+                            f"from lot{'s' if len(lots) > 1 else ''} "
+                            f"{', '.join(lot.id for lot in lots)}")
+            else:
+                tax_part = f"; selling in the {where} realizes no tax"
+        if d.scenario.flows or d.scenario.free_flow_accounts:
+            flow_word = "new money" if action == "buy" else "the withdrawal"
+            if (action == "buy" and drift < 0) or (action == "sell" and drift > 0):
+                return (f"{cls} is {abs(drift) * 100:.2f} points {'under' if drift < 0 else 'over'}"
+                        f" target; {flow_word} goes here{tax_part}")
+            return f"{flow_word}: {cls} keeps the household closest to target{tax_part}"
+        if (action == "sell" and drift > 1e-6) or (action == "buy" and drift < -1e-6):
+            side = "over" if drift > 0 else "under"
+            return f"{cls} is {abs(drift) * 100:.2f} points {side} target{tax_part}"
+        # not a drift trade: a swap inside the account (location or a cheaper fund)
+        pairs = np.flatnonzero(d.pair_account == d.pair_account[p])
+        other_side = self.rt.buys if action == "sell" else self.rt.sells
+        same_class = [q for q in pairs if q != p and other_side[q] > 0 and self.main_class(q) == cls]
+        if same_class:
+            q = same_class[0]
+            mine, theirs = book.funds[d.pair_fund[p]], book.funds[d.pair_fund[q]]
+            if action == "buy" and mine.expense_ratio < theirs.expense_ratio:
+                return (f"cheaper fund for {cls}: {mine.ticker} costs {mine.expense_ratio:.2%} a "
+                        f"year vs {theirs.ticker} {theirs.expense_ratio:.2%}")
+            if action == "sell" and mine.expense_ratio > theirs.expense_ratio:
+                return (f"replace with the cheaper {theirs.ticker} ({theirs.expense_ratio:.2%} vs "
+                        f"{mine.expense_ratio:.2%}){tax_part}")
+        verb = "moves into" if action == "buy" else "moves out of"
+        return (f"asset location: {cls} {verb} this {where} account, where it is worth more "
+                f"after tax{tax_part}")

@@ -1,0 +1,127 @@
+"""The plan as data: what every command's result holds. Reports and exports read it; nothing
+recomputes it. Field names follow the ``--json`` contract of ``spec/household-format.md``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class LotLine(Result):
+    """The part of one tax lot a sell draws on."""
+
+    id: str
+    shares: float | None
+    cost: float
+    proceeds: float
+    gain: float
+    term: Literal["short", "long"]
+    wash_sale_disallowed: float = 0.0
+
+
+class Trade(Result):
+    fund: str
+    action: Literal["buy", "sell"]
+    amount: float
+    """Dollars, positive."""
+    shares: float | None = None
+    """Set where the fund trades in whole shares."""
+    price: float | None = None
+    lots: list[LotLine] = Field(default_factory=list)
+    reason: str = ""
+
+
+class HoldingAfter(Result):
+    fund: str
+    value: float
+    shares: float | None = None
+
+
+class AccountPlan(Result):
+    id: str
+    type: str
+    owner: str | None = None
+    value_before: float
+    value_after: float
+    cash_before: float
+    cash_after: float
+    contribution: float = 0.0
+    """Cash in (+) or out (−) with this plan."""
+    holdings_after: list[HoldingAfter]
+    trades: list[Trade]
+
+
+class AllocationRow(Result):
+    cls: str = Field(alias="class")
+    target: float
+    before: float
+    after: float
+    value_before: float
+    value_after: float
+
+
+class WashSaleLine(Result):
+    account: str
+    fund: str
+    lot: str
+    loss_disallowed: float
+    replacement_account: str
+
+
+class TaxSummary(Result):
+    short_term_gain: float
+    long_term_gain: float
+    estimated_tax: float
+    """Exact tax of the plan's realized gains and losses (the ``tax/`` judge), net of what the
+    household would owe without the plan."""
+    surrogate_tax: float
+    """The optimizer's convex stand-in (never below the exact tax)."""
+    loss_deduction: float = 0.0
+    carryforward: float = 0.0
+    wash_sales: list[WashSaleLine] = Field(default_factory=list)
+
+
+class Fees(Result):
+    annual_before: float
+    annual_after: float
+
+
+class Costs(Result):
+    fees_annual_before: float
+    fees_annual_after: float
+    estimated_tax: float
+    location_value_before: float
+    """Today's after-tax dollars the holdings before the plan are worth beyond every account
+    holding the household mix (what location is worth)."""
+    location_value: float
+    """The same after the plan."""
+    location_value_annual: float
+    remaining_drift: float
+    """Largest distance of any class from target after the plan, in fraction points."""
+
+
+class Plan(Result):
+    household: str
+    as_of: str
+    command: str = "plan"
+    status: str = "optimal"
+    allocation_basis: str
+    total_value: float
+    target_reached: bool
+    nothing_to_do: bool
+    allocation: list[AllocationRow]
+    accounts: list[AccountPlan]
+    tax: TaxSummary
+    fees: Fees
+    costs: Costs
+    shortfall: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    solver: dict[str, object] = Field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)

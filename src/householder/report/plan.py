@@ -1,0 +1,85 @@
+"""The plan's terminal tables and CSV rows (read from the :class:`Plan`, never recomputed)."""
+
+from __future__ import annotations
+
+from householder.plan.result import Plan
+from householder.report.common import Table, money, pct, points
+
+CSV_HEADERS = ["account", "fund", "action", "amount", "shares", "price", "lots", "reason"]
+
+
+def trade_rows(plan: Plan) -> list[list[str]]:
+    """One CSV row per trade, ready to act on; lots as ``id:shares`` separated by spaces."""
+    rows = []
+    for acct in plan.accounts:
+        for t in acct.trades:
+            lots = " ".join(
+                f"{lot.id}:{lot.shares:g}" if lot.shares is not None else f"{lot.id}:${lot.proceeds:.2f}"
+                for lot in t.lots
+            )
+            rows.append([acct.id, t.fund, t.action, f"{t.amount:.2f}",
+                         "" if t.shares is None else f"{t.shares:g}",
+                         "" if t.price is None else f"{t.price:g}", lots, t.reason])
+    return rows
+
+
+def plan_tables(plan: Plan) -> list[Table]:
+    basis = plan.allocation_basis.replace("_", "-")
+    alloc = Table(
+        title=f"{plan.household}: {plan.command} on {plan.as_of} ({basis}, "
+              f"{money(plan.total_value)})",
+        headers=["class", "target", "before", "after", "off target after"],
+    )
+    for r in plan.allocation:
+        alloc.rows.append([r.cls, pct(r.target), pct(r.before), pct(r.after),
+                           points(r.after - r.target)])
+    tables = [alloc]
+    for acct in plan.accounts:
+        if not acct.trades:
+            continue
+        title = f"{acct.id} ({acct.type.replace('_', ' ')}, {money(acct.value_before)})"
+        if acct.contribution:
+            word = "contribution" if acct.contribution > 0 else "withdrawal"
+            title += f"  {word} {money(abs(acct.contribution))}"
+        table = Table(title=title, headers=["action", "fund", "amount", "shares", "lots", "why"],
+                      justify=["left", "left", "right", "right", "left", "left"])
+        for t in acct.trades:
+            action = "[red]SELL[/red]" if t.action == "sell" else "[green]BUY[/green]"
+            lots = ", ".join(f"{lot.id} ({lot.term}, {'+' if lot.gain >= 0 else '-'}"
+                             f"{money(abs(lot.gain))})" for lot in t.lots)
+            table.rows.append([action, t.fund, money(t.amount),
+                               "" if t.shares is None else f"{t.shares:g}", lots, t.reason])
+        if acct.cash_after >= 0.005:
+            table.caption = f"cash after: {money(acct.cash_after)}"
+        tables.append(table)
+    summary = Table(title="Summary", headers=["", ""], justify=["left", "right"])
+    tax = plan.tax
+    summary.rows += [
+        ["realized short-term gain", money(tax.short_term_gain)],
+        ["realized long-term gain", money(tax.long_term_gain)],
+        ["estimated tax (exact)", money(tax.estimated_tax)],
+        ["fees per year, before → after",
+         f"{money(plan.fees.annual_before)} → {money(plan.fees.annual_after)}"],
+        ["location value (today's $), before → after",
+         f"{money(plan.costs.location_value_before)} → {money(plan.costs.location_value)}"],
+        ["largest drift after", pct(plan.costs.remaining_drift)],
+    ]
+    if tax.wash_sales:
+        summary.rows.append(["wash sales", ", ".join(f"{w.fund} lot {w.lot}" for w in tax.wash_sales)])
+    tables.append(summary)
+    return tables
+
+
+def plan_messages(plan: Plan) -> list[str]:
+    out = []
+    if plan.nothing_to_do:
+        out.append("[green]Nothing to do: the household is already on target.[/green]")
+    elif plan.target_reached:
+        n = sum(len(a.trades) for a in plan.accounts)
+        out.append(f"[green]{n} trades bring the household to its target.[/green]")
+    for line in plan.shortfall:
+        out.append(f"[yellow]Closest possible:[/yellow] {line}")
+    for note in plan.notes:
+        if not note.startswith("Nothing to do"):
+            out.append(f"note: {note}")
+    return out

@@ -1,0 +1,206 @@
+"""Wash sales across a household's accounts (IRC 1091; IRS Pub 550; Rev. Rul. 2008-5)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from householder.errors import InputError
+from householder.tax import Purchase, Sale, allowed_loss, detect_wash_sales
+from tests.tax.shared_cases import tax_case
+
+SOLD = date(2024, 3, 15)
+
+
+def wash_case(source_prefix: str) -> dict[str, Any]:
+    (case,) = [c for c in tax_case("wash_sale") if c["source"].startswith(source_prefix)]
+    assert isinstance(case, dict)
+    return case
+
+
+def loss_sale(shares: float = 100, proceeds: float = 750, cost: float = 1000, **kw: Any) -> Sale:
+    fields: dict[str, Any] = {
+        "account_id": "brokerage",
+        "account_type": "taxable",
+        "security": "XYZ",
+        "sold": SOLD,
+        "shares": shares,
+        "proceeds": proceeds,
+        "cost": cost,
+    }
+    return Sale(**(fields | kw))
+
+
+def buy(shares: float = 100, cost: float = 800, days: int = 10, **kw: Any) -> Purchase:
+    fields: dict[str, Any] = {
+        "account_id": "brokerage",
+        "account_type": "taxable",
+        "security": "XYZ",
+        "acquired": SOLD + timedelta(days=days),
+        "shares": shares,
+        "cost": cost,
+    }
+    return Purchase(**(fields | kw))
+
+
+def test_vita_case_study_1() -> None:
+    """Source: IRS VITA Case Study 1 (Pub 550's facts): loss 250 disallowed, new basis 1,050."""
+    case = wash_case("IRS VITA")
+    sale = loss_sale(case["sold"]["shares"], case["sold"]["proceeds"], case["bought"]["cost"])
+    replacement = buy(
+        case["repurchased_within_30_days"]["shares"], case["repurchased_within_30_days"]["cost"]
+    )
+    (wash,) = detect_wash_sales([sale], [replacement])
+    assert wash.shares == 100
+    assert wash.loss_disallowed == case["expected"]["loss_disallowed"]
+    assert wash.basis_adjustment == case["expected"]["loss_disallowed"]
+    assert wash.replacement_basis == case["expected"]["replacement_basis"]
+    assert allowed_loss(sale, [wash]) == 0
+
+
+@pytest.mark.parametrize("account_type", ["roth_ira", "traditional_ira", "traditional_401k"])
+def test_rev_rul_2008_5_replacement_in_an_ira(account_type: str) -> None:
+    """Source: Rev. Rul. 2008-5: a repurchase in the owner's or spouse's IRA or Roth IRA washes
+    the loss, and the IRA's basis is not increased (the loss is lost)."""
+    wash_case("Rev. Rul. 2008-5")
+    sale = loss_sale()
+    replacement = buy(account_id="spouse-roth", account_type=account_type)
+    (wash,) = detect_wash_sales([sale], [replacement])
+    assert wash.loss_disallowed == 250
+    assert wash.basis_adjustment == 0
+    assert wash.replacement_basis == 800
+    assert allowed_loss(sale, [wash]) == 0
+
+
+def test_partial_wash_is_pro_rata_by_shares() -> None:
+    """IRS Pub 550 / Treas. Reg. 1.1091-1(c): 40 of 100 shares replaced: 40 % of the loss."""
+    sale = loss_sale()
+    (wash,) = detect_wash_sales([sale], [buy(shares=40, cost=320)])
+    assert wash.shares == 40
+    assert wash.loss_disallowed == pytest.approx(100)
+    assert wash.replacement_basis == pytest.approx(420)
+    assert allowed_loss(sale, [wash]) == pytest.approx(150)
+
+
+@pytest.mark.parametrize(
+    ("days", "washed"), [(-31, False), (-30, True), (0, True), (30, True), (31, False)]
+)
+def test_window_is_30_days_either_side_inclusive(days: int, washed: bool) -> None:
+    """IRC 1091(a): within 30 days before or after the sale; 31 days out is not a wash."""
+    assert bool(detect_wash_sales([loss_sale()], [buy(days=days)])) == washed
+
+
+def test_window_days_is_a_parameter() -> None:
+    """policy.wash_sale_window_days may widen or narrow the window."""
+    assert detect_wash_sales([loss_sale()], [buy(days=40)], window_days=45)
+    assert not detect_wash_sales([loss_sale()], [buy(days=10)], window_days=5)
+    with pytest.raises(InputError, match="window_days"):
+        detect_wash_sales([], [], window_days=-1)
+
+
+def test_gains_are_never_washed() -> None:
+    """IRS Pub 550: the wash-sale rule disallows losses only."""
+    gain = loss_sale(proceeds=1200)
+    assert detect_wash_sales([gain], [buy()]) == []
+    assert allowed_loss(gain, []) == 0
+
+
+def test_losses_inside_tax_advantaged_accounts_are_not_washed() -> None:
+    """A sale inside an IRA has no deductible loss to disallow."""
+    assert detect_wash_sales([loss_sale(account_type="roth_ira")], [buy()]) == []
+
+
+def test_substantially_identical_group() -> None:
+    """`identical` groups securities: VTI and VTSAX wash each other, VXUS does not."""
+    groups = {"VTI": "us-total", "VTSAX": "us-total"}
+    sale = loss_sale(security="VTI")
+    assert detect_wash_sales([sale], [buy(security="VTSAX")], identical=groups)
+    assert not detect_wash_sales([sale], [buy(security="VXUS")], identical=groups)
+    assert not detect_wash_sales([sale], [buy(security="VTSAX")])
+
+
+def test_each_replacement_share_is_matched_once_earliest_first() -> None:
+    """Treas. Reg. 1.1091-1(b): loss sales in order, each taking the earliest replacements."""
+    first, second = loss_sale(), loss_sale(sold=SOLD + timedelta(days=5))
+    early, late = buy(shares=60, days=1), buy(shares=60, days=3)
+    washes = detect_wash_sales([second, first], [late, early])
+    assert [(w.sale is first, w.purchase is early, w.shares) for w in washes] == [
+        (True, True, 60),
+        (True, False, 40),
+        (False, False, 20),
+    ]
+    assert allowed_loss(first, washes) == pytest.approx(0)
+    assert allowed_loss(second, washes) == pytest.approx(200)
+
+
+def test_the_sold_lot_is_not_its_own_replacement() -> None:
+    """Shares sold are not replacements: a purchase with the sale's lot_id in the same account
+    gives only its unsold shares as replacements."""
+    bought = buy(shares=150, cost=1500, days=-10, lot_id="L9")
+    sold_all = loss_sale(shares=150, proceeds=1200, cost=1500, lot_id="L9")
+    assert detect_wash_sales([sold_all], [bought]) == []
+    sold_part = loss_sale(shares=100, proceeds=800, cost=1000, lot_id="L9")
+    (wash,) = detect_wash_sales([sold_part], [bought])
+    assert (wash.shares, wash.loss_disallowed) == (50, 100)
+    other_account = buy(shares=150, cost=1500, days=-10, lot_id="L9", account_id="ira")
+    assert detect_wash_sales([sold_all], [other_account])
+
+
+def test_bad_amounts_are_input_errors() -> None:
+    """Shares must be positive and money finite and non-negative."""
+    with pytest.raises(InputError, match="shares"):
+        loss_sale(shares=0)
+    with pytest.raises(InputError, match="cost"):
+        buy(cost=-1)
+
+
+sales_strategy = st.lists(
+    st.builds(
+        loss_sale,
+        shares=st.floats(1, 500),
+        proceeds=st.floats(0, 5000),
+        cost=st.floats(0, 5000),
+        sold=st.dates(date(2024, 1, 1), date(2024, 6, 30)),
+        security=st.sampled_from(["A", "B"]),
+    ),
+    max_size=6,
+)
+purchases_strategy = st.lists(
+    st.builds(
+        buy,
+        shares=st.floats(1, 500),
+        cost=st.floats(0, 5000),
+        days=st.integers(-120, 120),
+        security=st.sampled_from(["A", "B"]),
+        account_type=st.sampled_from(["taxable", "roth_ira"]),
+    ),
+    max_size=6,
+)
+
+
+@given(sales=sales_strategy, purchases=purchases_strategy)
+def test_matching_never_overuses_shares_or_losses(
+    sales: list[Sale], purchases: list[Purchase]
+) -> None:
+    """No replacement share matched twice, no sale washed beyond its shares or its loss, and the
+    allowed plus disallowed loss is the realized loss."""
+    washes = detect_wash_sales(sales, purchases)
+    for purchase in purchases:
+        used = math.fsum(w.shares for w in washes if w.purchase is purchase)
+        assert used <= purchase.shares * (1 + 1e-9)
+    for sale in sales:
+        mine = [w for w in washes if w.sale is sale]
+        assert math.fsum(w.shares for w in mine) <= sale.shares * (1 + 1e-9)
+        disallowed = math.fsum(w.loss_disallowed for w in mine)
+        assert allowed_loss(sale, washes) + disallowed == pytest.approx(sale.loss, abs=1e-6)
+    for wash in washes:
+        assert wash.sale.loss > 0
+        assert abs((wash.purchase.acquired - wash.sale.sold).days) <= 30
+        assert wash.purchase.security == wash.sale.security
+        expected = wash.loss_disallowed if wash.purchase.account_type == "taxable" else 0.0
+        assert wash.basis_adjustment == expected
