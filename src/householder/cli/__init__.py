@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from householder import __version__
+from householder.cli.contribute import contribute
 from householder.cli.drift import drift
 from householder.cli.plan import plan
 from householder.cli.schema import schema
@@ -38,6 +39,7 @@ def _root(
 app.command()(validate)
 app.command()(drift)
 app.command()(plan)
+app.command()(contribute)
 app.command()(schema)
 
 

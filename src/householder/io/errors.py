@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
+import types
 import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from householder.errors import Problem
 
@@ -16,7 +19,9 @@ def dotted(loc: Sequence[str | int]) -> str:
     """``("accounts", 2, "holdings", 0, "fund")`` → ``accounts[2].holdings[0].fund``."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if part == "[key]":  # pydantic's marker for a bad mapping key; the key is already in loc
+            continue
+        if isinstance(part, int) and out:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
@@ -35,29 +40,65 @@ def suggest(name: str, choices: Iterable[str]) -> str:
 
 
 def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The pydantic model class that owns the last element of ``loc``."""
+    """The pydantic model class that owns the last element of ``loc`` (through lists, mapping
+    values and unions: ``target.stocks.wieght`` is owned by ``TargetNode``)."""
     current: Any = root
     for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        current = _child(current, part)
+        if current is None:
             return None
-        fld = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None
-        )
-        if fld is None:
-            return None
-        current = _first_model(fld.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+    return _first_model(current)
+
+
+def model_field(root: type[BaseModel], loc: Sequence[str | int]) -> FieldInfo | None:
+    """The model field at ``loc``, or None when the last element is a list index or a mapping
+    key rather than a field."""
+    if not loc or isinstance(loc[-1], int):
+        return None
+    model = _model_at(root, loc)
+    return _field(model, str(loc[-1])) if model is not None else None
+
+
+def _field(model: type[BaseModel], name: str) -> FieldInfo | None:
+    return model.model_fields.get(name) or next(
+        (f for f in model.model_fields.values() if f.alias == name), None
+    )
+
+
+def _child(annotation: Any, part: str | int) -> Any:
+    """The type one step below ``annotation`` at ``part`` (a field, a list index or a key)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _child(typing.get_args(annotation)[0], part)
+    if origin is typing.Union or origin is types.UnionType:
+        for arm in typing.get_args(annotation):
+            found = _child(arm, part)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fld = _field(annotation, str(part))
+        return fld.annotation if fld is not None else None
+    if origin is list and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    return None
 
 
 def _first_model(annotation: Any) -> Any:
+    """The model class ``annotation`` is, or one arm of it (through ``Annotated`` and unions,
+    not into the items of a list or mapping)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in typing.get_args(annotation):
-        found = _first_model(arg)
-        if found is not None:
-            return found
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _first_model(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        for arg in typing.get_args(annotation):
+            found = _first_model(arg)
+            if found is not None:
+                return found
     return None
 
 
@@ -70,7 +111,7 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
-        loc = [p for p in err["loc"] if not _is_union_tag(p)]
+        loc = [p for p in err["loc"] if not is_union_tag(p)]
         path = dotted(loc)
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -82,23 +123,66 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             message = f"unknown key{hint}{listing}"
         elif kind == "missing":
             message = "required; add it"
+        elif kind == "weights_sum":
+            message = str(err["msg"])
         elif kind in {"value_error", "assertion_error"}:
             message = str(err["msg"]).removeprefix("Value error, ")
-        elif kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
-            message = f"{err['input']!r} is not a date; write YYYY-MM-DD"
+        elif kind.startswith("date_") or kind.startswith("datetime_"):
+            message = f"{_shown(err['input'])} is not a date; write YYYY-MM-DD"
         elif kind == "finite_number":
             message = "must be a finite number (not NaN or infinity)"
+        elif kind == "too_short":
+            message = "is empty; give at least one entry"
+        elif kind in {"dict_type", "model_type", "model_attributes_type"}:
+            message = f"must be a mapping (key: value), not {_kind_of(err['input'])}"
+        elif kind == "list_type":
+            message = f"must be a list (- item, or [a, b]), not {_kind_of(err['input'])}"
+        elif kind == "enum":
+            choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+            given = err.get("input")
+            hint = suggest(str(given), choices) if isinstance(given, str) else ""
+            message = f"{given!r} is not one of: {', '.join(choices)}{hint}"
+        elif kind in {"greater_than", "greater_than_equal"}:
+            ctx = err.get("ctx") or {}
+            bound = ctx.get("gt", ctx.get("ge"))
+            word = "more than" if kind == "greater_than" else "at least"
+            shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+            message = f"must be {word} {shown} (got {err.get('input')!r})"
+        elif loc and loc[-1] == "[key]":
+            message = f"the key {err['input']!r} must be text; quote it"
         else:
             message = str(err["msg"])
-            if "input" in err and not isinstance(err["input"], dict | list):
-                message += f" (got {err['input']!r})"
+            limit = (err.get("ctx") or {}).get("le")
+            given = err.get("input")
+            if kind == "less_than_equal" and isinstance(limit, int | float) and limit < 1:
+                # only rates have limits below 1: say it in percent too
+                message = f"must be at most {limit:g} ({100 * limit:g}%)"
+            if "input" in err and not isinstance(given, dict | list):
+                message += f" (got {given!r})"
+            if (
+                kind == "less_than_equal"
+                and isinstance(limit, int | float) and limit < 1
+                and isinstance(given, int | float) and given > 1
+            ):
+                message += f"; a rate is a fraction: write {given / 100:g} or '{given:g}%'"
         if (path, message) not in seen:
             seen.add((path, message))
             problems.append(Problem(path, message))
     return _drop_union_noise(problems)
 
 
-def _is_union_tag(part: str | int) -> bool:
+def _shown(value: Any) -> str:
+    return repr(value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def _kind_of(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
+             float: "a number"}
+    shown = f" ({value!r})" if isinstance(value, str | int | float) else ""
+    return names.get(type(value), type(value).__name__) + shown
+
+
+def is_union_tag(part: str | int) -> bool:
     """pydantic adds union member names (``float``, ``TargetNode``, ``function-before[...]``) to
     locations; they mean nothing to a user."""
     if isinstance(part, int):
@@ -108,15 +192,26 @@ def _is_union_tag(part: str | int) -> bool:
     )
 
 
+_UNION_ARM_NOISE = ("must be a mapping (key: value), not", "got dict", "got list")
+
+
 def _drop_union_noise(problems: list[Problem]) -> list[Problem]:
-    """When one path got several alternative complaints (a union), keep the most telling one."""
-    by_path: dict[str, list[Problem]] = {}
-    for p in problems:
-        by_path.setdefault(p.path, []).append(p)
+    """A union (``75`` or ``{weight: 75, split: …}``) complains once per arm; when one path also
+    got a complaint at or below it from another arm, drop the arm that did not fit the shape
+    the user wrote (a number arm that got a mapping, a mapping arm that got a number)."""
     out: list[Problem] = []
     for p in problems:
-        group = by_path[p.path]
-        if len(group) > 1 and p.message.startswith("Input should be a valid dictionary"):
+        noisy = any(marker in p.message for marker in _UNION_ARM_NOISE)
+        if noisy and any(
+            q is not p and (q.path == p.path or within(q.path, p.path)) for q in problems
+        ):
             continue
         out.append(p)
     return out
+
+
+def within(path: str, prefix: str) -> bool:
+    """True when ``path`` is ``prefix`` or lies below it (``a.b[0].c`` is within ``a.b``)."""
+    if not prefix:
+        return True
+    return path == prefix or path.startswith((prefix + ".", prefix + "["))

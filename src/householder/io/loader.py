@@ -8,19 +8,33 @@ is resolved: holdings valued, lots priced, funds merged with the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from householder.errors import HouseholdFileError, Problem
-from householder.io.errors import problems_from_validation, suggest
+from householder.io.errors import (
+    dotted,
+    is_union_tag,
+    model_field,
+    problems_from_validation,
+    suggest,
+    within,
+)
 from householder.io.reader import read_file
 from householder.model.book import AccountBook, Book, LotInfo, Position
 from householder.model.bundled import bundled_classes, bundled_funds
 from householder.model.catalog import ClassInfo, FundInfo, Taxonomy
-from householder.model.household import Account, Holding, Household, target_leaves
+from householder.model.household import (
+    SKIP_SUM_CHECKS,
+    Account,
+    Holding,
+    Household,
+    target_leaves,
+)
 from householder.model.types import AccountType, FundKind, Income, UnknownBasis
 
 JOINT = "joint"
@@ -40,14 +54,104 @@ def parse_household(data: Mapping[str, Any], source: str = "<data>") -> Househol
 
 
 def build_book(data: Mapping[str, Any], source: str = "<data>") -> Book:
-    """Check every rule of the spec on ``data`` and resolve it into a :class:`Book`."""
-    household = parse_household(data, source)
-    resolver = _Resolver(household)
-    book = resolver.resolve()
-    if resolver.problems:
-        raise HouseholdFileError(source, resolver.problems)
-    assert book is not None
-    return book
+    """Check every rule of the spec on ``data`` and resolve it into a :class:`Book`.
+
+    Every problem is reported at once: when the structure has problems, the parts that caused
+    them are set aside (see :func:`_parse_salvaging`) so the cross-reference rules still run on
+    the rest; their problems inside the set-aside parts are not reported, since they may only
+    be echoes of the first.
+    """
+    household, problems, set_aside = _parse_salvaging(data)
+    if household is not None:
+        resolver = _Resolver(household)
+        book = resolver.resolve()
+        problems += [
+            p for p in resolver.problems
+            if p not in problems and not any(within(p.path, s) for s in set_aside)
+        ]
+        if not problems:
+            assert book is not None
+            return book
+    raise HouseholdFileError(source, problems)
+
+
+_NEVER_SET_ASIDE = frozenset({"funds", "classes", "people", "prices"})
+"""Top-level lists that other parts refer to: setting one aside would make every reference to
+it look broken."""
+
+_MAX_PASSES = 6
+
+
+def _parse_salvaging(
+    data: Mapping[str, Any],
+) -> tuple[Household | None, list[Problem], list[str]]:
+    """Validate the structure, collecting its problems; then, so that the cross-reference rules
+    can still run, drop what failed and validate again, a few times at most.
+
+    An unknown key is simply dropped (it had no effect). Weights that do not sum to 100 are
+    kept, and the sum checks skipped on the next pass. A bad value is dropped up to its nearest
+    *optional* field (a holding's ``value``, an account's ``holdings``), and that field's owner
+    (``accounts[0].holdings[0]``) is returned in the set-aside paths: later problems inside it
+    are echoes. A problem in a required field (``as_of``, an account's ``type``) stops the
+    salvage: the household is None and only the structural problems are reported.
+    """
+    current: dict[str, Any] = copy.deepcopy(dict(data))
+    problems: list[Problem] = []
+    set_aside: list[str] = []
+    skip_sums = False
+    for _ in range(_MAX_PASSES):
+        try:
+            context = {SKIP_SUM_CHECKS: skip_sums}
+            return Household.model_validate(current, context=context), problems, set_aside
+        except ValidationError as exc:
+            for problem in problems_from_validation(Household, exc):
+                if problem not in problems and not any(within(problem.path, s) for s in set_aside):
+                    problems.append(problem)
+            dropped = False
+            for err in exc.errors(include_url=False):
+                if err["type"] == "weights_sum":
+                    dropped |= not skip_sums
+                    skip_sums = True
+                    continue
+                loc = [part for part in err["loc"] if not is_union_tag(part)]
+                owner = _drop(current, loc, err["type"] == "extra_forbidden")
+                if owner is not None:
+                    dropped = True
+                    if err["type"] != "extra_forbidden":
+                        set_aside.append(owner)
+            if not dropped:
+                return None, problems, set_aside
+    return None, problems, set_aside
+
+
+def _drop(data: dict[str, Any], loc: list[str | int], unknown_key: bool) -> str | None:
+    """Remove the failing part at ``loc`` from ``data``; the path whose later problems are echoes
+    ('' for an unknown key, which echoes nothing), or None when nothing could be removed."""
+    for end in range(len(loc), 0, -1):
+        part = loc[end - 1]
+        if not unknown_key:
+            fld = model_field(Household, loc[:end])
+            if fld is None or fld.is_required():
+                continue
+            if end == 1 and part in _NEVER_SET_ASIDE:
+                return None
+        parent = _find(data, loc[: end - 1])
+        if isinstance(parent, MutableMapping) and part in parent:
+            del parent[part]
+            return "" if unknown_key else dotted(loc[: end - 1] if end > 1 else loc[:1])
+        return None
+    return None
+
+
+def _find(data: Any, loc: list[str | int]) -> Any:
+    for part in loc:
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 class _Resolver:
@@ -70,7 +174,8 @@ class _Resolver:
                 rows[cls.id].update(given)
             else:
                 parent = rows.get(cls.parent) if cls.parent else None
-                base = {k: v for k, v in (parent or {}).items() if k not in {"id", "parent", "name"}}
+                inherited = (parent or {}).items()
+                base = {k: v for k, v in inherited if k not in {"id", "parent", "name"}}
                 rows[cls.id] = {**base, **given}
                 if cls.parent is None:
                     for key in ("expected_return", "yield", "income"):
@@ -145,18 +250,19 @@ class _Resolver:
                 i, f = listed[ticker]
                 path = f"funds[{i}]"
                 row.update(f.model_dump(exclude_none=True))
+                hint = suggest(ticker, catalog)
                 if f.classes is None and ticker not in catalog:
                     self.add(
                         f"{path}.classes",
-                        f"{ticker!r} is not in the bundled catalog; give its classes, e.g. "
-                        "{stocks: 100}",
+                        f"{ticker!r} is not in the bundled catalog{hint}; give its classes, "
+                        "e.g. {stocks: 100}",
                     )
                     continue
                 if f.expense_ratio is None and ticker not in catalog:
                     self.add(
                         f"{path}.expense_ratio",
-                        f"{ticker!r} is not in the bundled catalog; give its expense_ratio "
-                        "(e.g. 0.04%)",
+                        f"{ticker!r} is not in the bundled catalog{hint}; give its "
+                        "expense_ratio (e.g. 0.04%)",
                     )
             classes = {str(k): float(v) for k, v in row["classes"].items()}
             ok = True
@@ -204,7 +310,9 @@ class _Resolver:
         for g, group in enumerate(h.policy.substantially_identical):
             for j, ticker in enumerate(group):
                 self.fund_ref(ticker, f"policy.substantially_identical[{g}][{j}]", funds)
-        accounts = tuple(self.account_book(i, acct, funds, prices) for i, acct in enumerate(h.accounts))
+        accounts = tuple(
+            self.account_book(i, acct, funds, prices) for i, acct in enumerate(h.accounts)
+        )
         if self.problems:
             return None
         return Book(
@@ -248,8 +356,8 @@ class _Resolver:
                 path = f"{base}.holdings[{j}]"
                 self.fund_ref(hold.fund, f"{path}.fund", funds)
                 if hold.fund in held:
-                    self.add(f"{path}.fund", f"{hold.fund!r} is held twice in this account; list it "
-                             "once (put all its lots under one holding)")
+                    self.add(f"{path}.fund", f"{hold.fund!r} is held twice in this account; "
+                             "list it once (put all its lots under one holding)")
                 held.add(hold.fund)
                 for k, lot in enumerate(hold.lots or []):
                     if lot.acquired > h.as_of:
@@ -274,18 +382,29 @@ class _Resolver:
         found: dict[str, tuple[float, str]] = {}
         for ticker, price in self.h.prices.items():
             found[ticker] = (price, f"prices.{ticker}")
-        for i, acct in enumerate(self.h.accounts):
-            for j, hold in enumerate(acct.holdings):
-                price = _holding_price(hold)
-                if price is None:
-                    continue
-                path = f"accounts[{i}].holdings[{j}]"
-                if hold.fund in found and abs(found[hold.fund][0] - price) > 1e-6 * price:
-                    other_price, other = found[hold.fund]
-                    self.add(f"{path}.price", f"{hold.fund} is priced {price:g} here but "
-                             f"{other_price:g} at {other}; one fund has one price")
-                else:
-                    found.setdefault(hold.fund, (price, path))
+        # stated prices first, then prices implied by value / shares: a value rounded to the
+        # cent implies a price off by up to half a cent per share, which is not a disagreement
+        holdings = [(i, j, hold) for i, acct in enumerate(self.h.accounts)
+                    for j, hold in enumerate(acct.holdings)]
+        holdings.sort(key=lambda item: item[2].price is None)
+        for i, j, hold in holdings:
+            price = _holding_price(hold)
+            if price is None:
+                continue
+            path = f"accounts[{i}].holdings[{j}]"
+            if hold.fund not in found:
+                found[hold.fund] = (price, path)
+                continue
+            other_price, other = found[hold.fund]
+            if hold.price is not None:
+                agree = abs(other_price - price) <= 1e-6 * price
+            else:  # value given: does it match shares x the stated price, to the cent?
+                shares = hold.shares if hold.shares is not None else hold.lot_shares or 0.0
+                value = hold.value or 0.0
+                agree = abs(shares * other_price - value) <= 0.01 + 1e-9 * value
+            if not agree:
+                self.add(f"{path}.price", f"{hold.fund} is priced {price:g} here but "
+                         f"{other_price:g} at {other}; one fund has one price")
         for i, acct in enumerate(self.h.accounts):
             for j, hold in enumerate(acct.holdings):
                 if hold.value is None and hold.fund not in found:
@@ -304,8 +423,8 @@ class _Resolver:
                 if inner and cls not in leaves:
                     idx = next((i for i, f in enumerate(self.h.funds) if f.ticker == ticker), None)
                     path = f"funds[{idx}].classes.{cls}" if idx is not None else f"funds.{ticker}"
-                    self.add(path, f"{ticker} names {cls!r} as a whole but the target splits it into "
-                             f"{', '.join(inner)}; give {ticker}'s split, e.g. classes: "
+                    self.add(path, f"{ticker} names {cls!r} as a whole but the target splits "
+                             f"it into {', '.join(inner)}; give {ticker}'s split, e.g. classes: "
                              f"{{{', '.join(f'{c}: …' for c in inner)}}}")
 
     def account_book(

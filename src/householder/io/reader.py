@@ -22,7 +22,11 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        if key in seen:
+        try:
+            repeated = key in seen
+        except TypeError:  # an unhashable key ([a, b]: …); construct_mapping reports it
+            continue
+        if repeated:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
@@ -33,9 +37,22 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any:
+    """A date as YAML reads it; one that looks like a date but is not (``2024-13-45``) stays
+    text, so the model reports it at its path instead of the YAML parser failing."""
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[no-untyped-call]
+
+
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,  # type: ignore[arg-type]
+)
+_UniqueKeyLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _construct_timestamp,  # type: ignore[arg-type]
 )
 
 
@@ -43,7 +60,7 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
     """Parse ``text`` in ``fmt`` (yaml | toml | json); the top level must be a mapping."""
     try:
         if fmt == "yaml":
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
         elif fmt == "toml":
             data = tomllib.loads(text)
         elif fmt == "json":
@@ -54,7 +71,8 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise HouseholdFileError(source, [Problem("", f"{where}not valid YAML: {problem}")]) from None
+        message = f"{where}not valid YAML: {problem}"
+        raise HouseholdFileError(source, [Problem("", message)]) from None
     except tomllib.TOMLDecodeError as exc:
         raise HouseholdFileError(source, [Problem("", f"not valid TOML: {exc}")]) from None
     except json.JSONDecodeError as exc:
@@ -88,4 +106,7 @@ def read_file(path: str | Path) -> dict[str, Any]:
         raise HouseholdFileError(str(p), [Problem("", "is a directory, not a file")]) from None
     except UnicodeDecodeError:
         raise HouseholdFileError(str(p), [Problem("", "is not UTF-8 text")]) from None
+    except OSError as exc:  # permission denied, a broken link, …
+        reason = exc.strerror or type(exc).__name__
+        raise HouseholdFileError(str(p), [Problem("", f"cannot be read: {reason}")]) from None
     return parse_text(text, fmt, str(p))

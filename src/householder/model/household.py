@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from householder.model.types import (
     AccountType,
@@ -37,10 +38,29 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-def _check_sums_to_100(weights: dict[str, float], what: str) -> None:
+SKIP_SUM_CHECKS = "skip_sum_checks"
+"""Validation context key: the loader sets it when it re-validates a file whose sums it has
+already reported, so that the other rules can still be checked."""
+
+
+def _check_sums_to_100(
+    weights: dict[str, float], what: str, info: ValidationInfo | None = None
+) -> None:
+    """Percent weights add up to 100 (error type ``weights_sum``)."""
+    if info is not None and isinstance(info.context, dict) and info.context.get(SKIP_SUM_CHECKS):
+        return
     total = sum(weights.values())
     if weights and abs(total - 100.0) > SUM_TOLERANCE:
-        raise ValueError(f"{what} sum to {total:g}, not 100; adjust the weights so they add up")
+        hint = (
+            "weights are percents: write 75, not 0.75"
+            if abs(total - 1.0) <= SUM_TOLERANCE / 100
+            else "adjust the weights so they add up"
+        )
+        raise PydanticCustomError(
+            "weights_sum",
+            "{what} sum to {total}, not 100; {hint}",
+            {"what": what, "total": f"{total:g}", "hint": hint},
+        )
 
 
 class Person(Frozen):
@@ -94,13 +114,17 @@ class TargetNode(Frozen):
     weight: Weight
     split: dict[str, Weight | TargetNode] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _split_sums(self) -> TargetNode:
+    @field_validator("split")
+    @classmethod
+    def _split_sums(
+        cls, split: dict[str, float | TargetNode], info: ValidationInfo
+    ) -> dict[str, float | TargetNode]:
         _check_sums_to_100(
-            {k: v.weight if isinstance(v, TargetNode) else v for k, v in self.split.items()},
+            {k: v.weight if isinstance(v, TargetNode) else v for k, v in split.items()},
             "split weights",
+            info,
         )
-        return self
+        return split
 
 
 Target = dict[str, Weight | TargetNode]
@@ -172,13 +196,16 @@ class Fund(Frozen):
     classes: dict[str, Weight] | None = None
     kind: FundKind | None = None
 
-    @model_validator(mode="after")
-    def _classes_sum(self) -> Fund:
-        if self.classes is not None:
-            if not self.classes:
+    @field_validator("classes")
+    @classmethod
+    def _classes_sum(
+        cls, classes: dict[str, float] | None, info: ValidationInfo
+    ) -> dict[str, float] | None:
+        if classes is not None:
+            if not classes:
                 raise ValueError("classes is empty; give the fund's exposure, e.g. {stocks: 100}")
-            _check_sums_to_100(self.classes, "classes")
-        return self
+            _check_sums_to_100(classes, "classes", info)
+        return classes
 
 
 class TaxLot(Frozen):
@@ -212,11 +239,12 @@ class Holding(Frozen):
                     f"lots hold {lot_shares:g} shares but shares is {self.shares:g}; "
                     "make them agree or drop shares"
                 )
-        if self.value is not None and self.shares is not None and self.price is not None:
-            if abs(self.shares * self.price - self.value) > 0.01 + 1e-9 * self.value:
+        shares = self.shares if self.shares is not None else self.lot_shares
+        if self.value is not None and shares is not None and self.price is not None:
+            if abs(shares * self.price - self.value) > 0.01 + 1e-9 * self.value:
                 raise ValueError(
-                    f"value {self.value:g} is not shares × price "
-                    f"({self.shares:g} × {self.price:g}); give two of the three"
+                    f"value {self.value:g} is not shares x price "
+                    f"({shares:g} x {self.price:g}); give two of the three"
                 )
         return self
 
@@ -232,11 +260,14 @@ class Contributions(Frozen):
     employer: NonNegativeMoney = 0.0
     """Employer match/profit sharing per year (does not count against the elective limit)."""
 
-    @model_validator(mode="after")
-    def _split_sums(self) -> Contributions:
-        if self.split:
-            _check_sums_to_100(self.split, "split weights")
-        return self
+    @field_validator("split")
+    @classmethod
+    def _split_sums(
+        cls, split: dict[str, float] | None, info: ValidationInfo
+    ) -> dict[str, float] | None:
+        if split:
+            _check_sums_to_100(split, "split weights", info)
+        return split
 
 
 class Account(Frozen):
@@ -268,15 +299,13 @@ class Household(Frozen):
         default_factory=dict
     )
 
-    @model_validator(mode="after")
-    def _target_sums(self) -> Household:
-        leaves = target_leaves(self.target)
-        total = sum(leaves.values())
-        if abs(total - 100.0) > SUM_TOLERANCE:
-            raise ValueError(
-                f"target: the leaves sum to {total:g}, not 100; adjust the weights so they add up"
-            )
-        return self
+    @field_validator("target")
+    @classmethod
+    def _target_sums(cls, target: Target, info: ValidationInfo) -> Target:
+        """A field validator, not a model one, so it is reported alongside every other field's
+        problems (model validators only run once every field is valid)."""
+        _check_sums_to_100(target_leaves(target), "the leaves", info)
+        return target
 
     def to_data(self) -> dict[str, Any]:
         """The file's structure as plain data (JSON-ready), fields not given left out."""

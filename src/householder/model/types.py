@@ -20,7 +20,10 @@ def _number(value: Any, what: str, percent_scale: float = 1.0) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected {what}, got a boolean")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float: 10**400
+            raise ValueError(f"expected {what}, got a number too large to use") from None
     elif isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
         percent = text.endswith("%")

@@ -85,3 +85,21 @@ class TargetBand:
     def compile(self, v: Variables) -> list[cp.Constraint]:
         dev = v.deviation()
         return [dev <= self.width, -dev <= self.width]
+
+
+@dataclass
+class ContributionGroups:
+    """Free contributions that share one IRS limit stay within it together:
+    :math:`\sum_{a \in g} d_a \le \text{room}_g`."""
+
+    name: str = "contribution limits"
+
+    def compile(self, v: Variables) -> list[cp.Constraint]:
+        d = v.data
+        free = [a for a, flag in zip(d.accounts, d.free_flow, strict=True) if flag]
+        out = []
+        for accounts, cap in d.scenario.flow_groups:
+            idx = [free.index(a) for a in accounts if a in free]
+            if idx:
+                out.append(cp.sum(v.contribution[idx]) <= max(cap, 0.0) / d.scale)
+        return out

@@ -36,6 +36,11 @@ class Scenario:
     """Accounts whose contribution is a variable ≥ 0 (``contribute --to-target``)."""
     free_flow_caps: dict[str, float] = field(default_factory=dict)
     """Upper bounds on those contributions (remaining IRS room), by account id."""
+    flow_groups: tuple[tuple[tuple[str, ...], float], ...] = ()
+    """(accounts, cap): the free contributions of these accounts together at most cap (one
+    person's elective deferrals across their plans, say)."""
+    contribution_weight: float = 100.0
+    """Cost per dollar of free contribution: large, so the smallest contribution wins first."""
 
 
 @dataclass

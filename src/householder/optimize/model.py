@@ -21,10 +21,17 @@ import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
-from householder.optimize.constraints import GainCap, MoneyBalance, TargetBand, TradeBounds
+from householder.optimize.constraints import (
+    ContributionGroups,
+    GainCap,
+    MoneyBalance,
+    TargetBand,
+    TradeBounds,
+)
 from householder.optimize.data import ProblemData
 from householder.optimize.terms import (
     CapitalGainsTax,
+    ContributionCost,
     FeeCost,
     IdleCashCost,
     LocationBenefit,
@@ -82,8 +89,10 @@ class HouseholdModel:
                     carry_long=carry.long_term,
                 )
             )
+        if self.v.contribution.size:
+            term_objects.append(ContributionCost(d.scenario.contribution_weight))
         constraints: list[cp.Constraint] = []
-        for c in (MoneyBalance(), TradeBounds()):
+        for c in (MoneyBalance(), TradeBounds(), ContributionGroups()):
             constraints += c.compile(self.v)
         if policy.max_realized_gain is not None and d.has_lots:
             constraints += GainCap(policy.max_realized_gain).compile(self.v)

@@ -124,5 +124,19 @@ class CapitalGainsTax:
         return t, constraints
 
 
+@dataclass
+class ContributionCost:
+    """``--to-target``: the one-time contribution itself, weighted to dominate, so the smallest
+    contribution that reaches the target wins and the other terms only choose among equals:
+
+    .. math:: \omega \textstyle\sum_a d_a"""
+
+    weight: float
+    name: str = "contribution"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return self.weight * cp.sum(v.contribution), []
+
+
 def idle_cash_rate(book_cash_yield: float, horizon: float) -> float:
     return float(np.clip(book_cash_yield, 0.0, 0.2)) * horizon

@@ -122,6 +122,19 @@ class Plan(Result):
     shortfall: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     solver: dict[str, object] = Field(default_factory=dict)
+    # contribute only
+    contribution_needed: float | None = None
+    contribution_within_limits: bool | None = None
+    contribution_best_within_limits: float | None = None
+    limit_checks: list[dict[str, object]] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return self.model_dump(mode="json", by_alias=True)
+        doc = self.model_dump(mode="json", by_alias=True)
+        for key in CONTRIBUTE_ONLY:
+            if doc.get(key) is None:
+                doc.pop(key, None)
+        return doc
+
+
+CONTRIBUTE_ONLY = ("contribution_needed", "contribution_within_limits",
+                   "contribution_best_within_limits", "limit_checks")

@@ -18,7 +18,7 @@ class Table:
 
 
 def money(x: float) -> str:
-    return f"${x:,.2f}"
+    return f"-${-x:,.2f}" if x < -0.004 else f"${abs(x):,.2f}"
 
 
 def pct(x: float, digits: int = 2) -> str:

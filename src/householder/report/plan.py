@@ -76,7 +76,7 @@ def plan_messages(plan: Plan) -> list[str]:
         out.append("[green]Nothing to do: the household is already on target.[/green]")
     elif plan.target_reached:
         n = sum(len(a.trades) for a in plan.accounts)
-        out.append(f"[green]{n} trades bring the household to its target.[/green]")
+        out.append(f"[green]{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} the household to its target.[/green]")
     for line in plan.shortfall:
         out.append(f"[yellow]Closest possible:[/yellow] {line}")
     for note in plan.notes:
