@@ -8,6 +8,7 @@ import typer
 from householder import __version__
 from householder.cli.contribute import contribute
 from householder.cli.drift import drift
+from householder.cli.locate import locate
 from householder.cli.plan import plan
 from householder.cli.schema import schema
 from householder.cli.validate import validate
@@ -40,6 +41,7 @@ app.command()(validate)
 app.command()(drift)
 app.command()(plan)
 app.command()(contribute)
+app.command()(locate)
 app.command()(schema)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from householder.errors import HouseholderError, HouseholdFileError
@@ -54,11 +55,13 @@ class Output:
 
 
 def render(table: Table) -> RichTable:
-    out = RichTable(title=table.title, caption=table.caption or None, title_justify="left",
-                    caption_justify="left")
+    # titles, captions and headers are plain text (they carry names from the file, which may
+    # hold brackets); cells may carry markup, such as a red status
+    out = RichTable(title=escape(table.title), caption=escape(table.caption) or None,
+                    title_justify="left", caption_justify="left")
     for i, header in enumerate(table.headers):
         justify = table.justify[i] if i < len(table.justify) else ("left" if i == 0 else "right")
-        out.add_column(header, justify=justify)  # type: ignore[arg-type]
+        out.add_column(escape(header), justify=justify)  # type: ignore[arg-type]
     for row in table.rows:
         out.add_row(*row)
     return out
@@ -76,7 +79,9 @@ def handled(out: Output) -> Iterator[None]:
             if problems:
                 doc["problems"] = problems
             out.document(doc)
-        out.errors.print(f"[bold red]error:[/bold red] {exc}", markup=True, soft_wrap=True)
+        # the message quotes the file ('[a, b]', a ticker), so it must not be read as markup
+        out.errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True,
+                         soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
 
 

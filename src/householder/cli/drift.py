@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from householder.cli.common import EXIT_BREACHED, FileArg, JsonOpt, Output, handled, load
 
@@ -28,11 +29,11 @@ def drift(
             out.document(drift_json(book, result))
         out.tables(drift_tables(book, result))
         if result.breached:
-            names = ", ".join(r.cls for r in result.rows if r.breached)
+            names = escape(", ".join(r.cls for r in result.rows if r.breached))
             out.say(f"[yellow]Out of band:[/yellow] {names}. `householder plan` proposes trades.")
         else:
             out.say("[green]Every class is inside its band: nothing to do.[/green]")
         for note in book.notes:
-            out.say(f"note: {note}")
+            out.say(f"note: {escape(note)}")
     if check and result.breached:
         raise typer.Exit(EXIT_BREACHED)

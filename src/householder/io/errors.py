@@ -47,7 +47,8 @@ def _model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel
         current = _child(current, part)
         if current is None:
             return None
-    return _first_model(current)
+    model: type[BaseModel] | None = _first_model(current)
+    return model
 
 
 def model_field(root: type[BaseModel], loc: Sequence[str | int]) -> FieldInfo | None:

@@ -380,8 +380,8 @@ class _Resolver:
     def prices(self, funds: Mapping[str, FundInfo]) -> dict[str, float]:
         """One price per fund: from holdings (all must agree) or the ``prices:`` map."""
         found: dict[str, tuple[float, str]] = {}
-        for ticker, price in self.h.prices.items():
-            found[ticker] = (price, f"prices.{ticker}")
+        for ticker, listed_price in self.h.prices.items():
+            found[ticker] = (listed_price, f"prices.{ticker}")
         # stated prices first, then prices implied by value / shares: a value rounded to the
         # cent implies a price off by up to half a cent per share, which is not a disagreement
         holdings = [(i, j, hold) for i, acct in enumerate(self.h.accounts)

@@ -21,7 +21,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         try:
             repeated = key in seen
         except TypeError:  # an unhashable key ([a, b]: …); construct_mapping reports it
@@ -41,18 +41,18 @@ def _construct_timestamp(loader: _UniqueKeyLoader, node: yaml.ScalarNode) -> Any
     """A date as YAML reads it; one that looks like a date but is not (``2024-13-45``) stays
     text, so the model reports it at its path instead of the YAML parser failing."""
     try:
-        return loader.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call]
+        return loader.construct_yaml_timestamp(node)
     except ValueError:
-        return loader.construct_scalar(node)  # type: ignore[no-untyped-call]
+        return loader.construct_scalar(node)
 
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 _UniqueKeyLoader.add_constructor(
     "tag:yaml.org,2002:timestamp",
-    _construct_timestamp,  # type: ignore[arg-type]
+    _construct_timestamp,
 )
 
 

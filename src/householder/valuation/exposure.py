@@ -4,7 +4,7 @@ Exposure looks through each fund (a target-date fund counts in stocks and bonds)
 the target names; an account's uninvested cash counts in ``cash``.
 
 After-tax mode (Reichenstein's tax-adjusted allocation): a traditional dollar counts
-``1 − retirement_rate``; Roth and HSA dollars count 1; a taxable holding counts its market value
+``1 - retirement_rate``; Roth and HSA dollars count 1; a taxable holding counts its market value
 less the tax on its embedded gain, :math:`v - \\rho_{lt}\\,(v - \\text{basis})`.
 """
 
@@ -25,7 +25,9 @@ def position_after_tax_value(book: Book, account: AccountBook, position: Positio
     return book.dollar_weight(account) * position.value
 
 
-def account_exposure(book: Book, account: AccountBook, *, after_tax: bool | None = None) -> dict[str, float]:
+def account_exposure(
+    book: Book, account: AccountBook, *, after_tax: bool | None = None
+) -> dict[str, float]:
     """Allocation class → dollars in ``account`` (after-tax dollars in after-tax mode)."""
     use_after_tax = book.after_tax if after_tax is None else after_tax
     out: dict[str, float] = defaultdict(float)
