@@ -30,3 +30,8 @@ def bundled_classes() -> dict[str, dict[str, Any]]:
 def bundled_funds() -> dict[str, dict[str, Any]]:
     """Bundled fund catalog rows by ticker."""
     return {row["ticker"]: row for row in table("funds")["funds"]}
+
+
+def bundled_identical() -> list[list[str]]:
+    """Groups of tickers that are share classes of one fund (substantially identical)."""
+    return [list(group) for group in table("funds").get("identical", [])]

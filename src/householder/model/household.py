@@ -162,6 +162,10 @@ class Policy(Frozen):
     max_realized_gain: Money | None = None
     min_trade: NonNegativeMoney = 0.0
     whole_shares: WholeShares = WholeShares.AUTO
+    whole_share_method: Literal["auto", "repair", "exact"] = "auto"
+    """exact: one mixed-integer solve with L1 tracking (HiGHS); repair: continuous solve, then
+    whole shares fixed and the rest re-solved; auto: exact up to 300 whole-share trades
+    (measured in benchmarks/), repair beyond and whenever the exact solve fails."""
     horizon_years: int = Field(default=25, ge=1, le=100)
     wash_sale_window_days: int = Field(default=30, ge=0, le=366)
     unknown_basis: UnknownBasis = UnknownBasis.REFUSE

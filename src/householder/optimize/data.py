@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from householder.model.book import Book
+from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.tax.holding import holding_term
 
@@ -108,13 +109,25 @@ class ProblemData:
 
 
 def group_map(book: Book) -> dict[str, str]:
-    """Fund → its wash-sale group (substantially identical funds share one)."""
-    groups = {t: t for t in book.funds}
-    for group in book.household.policy.substantially_identical:
-        name = "+".join(sorted(group))
-        for t in group:
-            groups[t] = name
-    return groups
+    """Fund → its wash-sale group: share classes of one fund (the bundled ``identical`` list)
+    and the household's ``policy.substantially_identical`` groups, merged where they overlap."""
+    parent = {t: t for t in book.funds}
+
+    def find(t: str) -> str:
+        while parent[t] != t:
+            parent[t] = parent[parent[t]]
+            t = parent[t]
+        return t
+
+    lists = [*bundled_identical(), *book.household.policy.substantially_identical]
+    for group in lists:
+        members = [t for t in group if t in parent]
+        for t in members[1:]:
+            parent[find(t)] = find(members[0])
+    members_of: dict[str, list[str]] = {}
+    for t in parent:
+        members_of.setdefault(find(t), []).append(t)
+    return {t: "+".join(sorted(members_of[find(t)])) for t in parent}
 
 
 def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
@@ -123,7 +136,11 @@ def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
     policy = book.household.policy
     accounts = [a.id for a in book.accounts]
     acct_index = {a: i for i, a in enumerate(accounts)}
-    classes = book.allocation_classes
+    classes = list(book.allocation_classes)
+    if book.cash_class not in classes:
+        # cash the trades raise must count (target 0 unless named), or selling into idle
+        # cash would look like being on target
+        classes.append(book.cash_class)
     cls_index = {c: i for i, c in enumerate(classes)}
     groups = group_map(book)
     window = timedelta(days=policy.wash_sale_window_days)

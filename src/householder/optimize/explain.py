@@ -40,8 +40,10 @@ def explain_infeasible(data: ProblemData) -> str:
     return "no feasible plan: " + "; ".join(reasons)
 
 
-def explain_shortfall(data: ProblemData, deviation: np.ndarray) -> list[str]:
+def explain_shortfall(data: ProblemData, deviation: np.ndarray,
+                      forbidden_buy: np.ndarray | None = None) -> list[str]:
     """One sentence per class left off target: by how much, and what stands in the way."""
+    forbidden = np.zeros(data.n_pairs, dtype=bool) if forbidden_buy is None else forbidden_buy
     book = data.book
     out: list[str] = []
     tol = book.household.policy.tolerance / 100.0 * data.scale
@@ -50,18 +52,22 @@ def explain_shortfall(data: ProblemData, deviation: np.ndarray) -> list[str]:
         if abs(dev) <= tol + 0.01:
             continue
         if dev < 0:
-            buyers = sorted({
-                data.accounts[data.pair_account[p]] for p in data.buy_pairs
-                if book.fund_exposure[data.pair_fund[p]].get(cls, 0.0) > 0
-            })
-            if not buyers:
+            holders = [p for p in data.buy_pairs
+                       if book.fund_exposure[data.pair_fund[p]].get(cls, 0.0) > 0]
+            buyers = sorted({data.accounts[data.pair_account[p]] for p in holders
+                             if not forbidden[p]})
+            washed = sorted({data.pair_fund[p] for p in holders if forbidden[p]})
+            if not buyers and washed:
+                why = (f"buying {', '.join(washed)} would wash a loss sold in taxable, and no "
+                       "other fund holds it")
+            elif not buyers:
                 why = f"no account can buy a fund holding {cls} (add one to a menu or funds:)"
             elif not data.scenario.allow_sell:
                 why = f"buying only, the money available is not enough ({', '.join(buyers)} can buy it)"
             else:
-                room = sum(book.account(a).value for a in buyers)
-                why = (f"only {', '.join(buyers)} can buy {cls}, and they hold {_money(room)} in "
-                       "all")
+                why = (f"whole shares leave cash over; only {', '.join(buyers)} can buy {cls}"
+                       + (f" ({', '.join(washed)} is not bought, to avoid a wash sale)"
+                          if washed else ""))
             out.append(f"{cls} is {_money(-dev)} under target: {why}")
         else:
             if not data.scenario.allow_sell:
@@ -71,7 +77,9 @@ def explain_shortfall(data: ProblemData, deviation: np.ndarray) -> list[str]:
                     f"{p.fund} in {a.id}" for a in book.accounts for p in a.positions
                     if not p.basis_known and book.fund_exposure[p.fund].get(cls, 0.0) > 0
                 ]
+                cash_note = ("uninvested cash left by whole shares" if cls == book.cash_class
+                             else "whole shares, menus or the gain cap keep it there")
                 why = (f"holdings of unknown basis are not sold ({', '.join(locked)})" if locked
-                       else "whole shares, menus or the gain cap keep it there")
+                       else cash_note)
             out.append(f"{cls} is {_money(dev)} over target: {why}")
     return out

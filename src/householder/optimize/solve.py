@@ -32,6 +32,9 @@ BAND_EPS = 1e-9
 INTEGER_EPS = 1e-6
 """Share counts this close to an integer are that integer."""
 DUST = 1e-9
+EXACT_WHOLE_LIMIT = 300
+"""``whole_share_method: auto`` solves whole shares exactly up to this many whole-share
+pairs (see benchmarks/bench_whole_shares.py), by repair beyond."""
 """Scaled trades below this are solver noise."""
 
 
@@ -70,6 +73,9 @@ class Solver:
         self.notes: list[str] = []
         self.shortfall: list[str] = []
         self.target_reached = True
+        self.exact_whole_shares = False
+        self.forbidden_buy = np.zeros(data.n_pairs, dtype=bool)
+        """Pairs the household may not buy (wash sales)."""
 
     # -- phase 1 ---------------------------------------------------------------------------------
     def solve_closest(self) -> None:
@@ -92,7 +98,8 @@ class Solver:
             slack *= 10
         else:
             raise InfeasibleError(explain_infeasible(self.data))
-        self.shortfall = explain_shortfall(self.data, self.deviation()) if not self.target_reached else []
+        self.shortfall = (explain_shortfall(self.data, self.deviation(), self.forbidden_buy)
+                          if not self.target_reached else [])
 
     # -- current values --------------------------------------------------------------------------
     def pair_buys(self) -> np.ndarray:
@@ -113,7 +120,9 @@ class Solver:
         return np.asarray(self.model.v.deviation().value, dtype=float) * self.data.scale
 
     # -- phase 2: wash sales ---------------------------------------------------------------------
-    def fix_wash_sales(self, rounds: int = 6) -> None:
+    def fix_wash_sales(self, rounds: int = 6, buys_only: bool = False) -> None:
+        """``buys_only``: resolve every conflict by forbidding the buys (after the whole-share
+        step has fixed the sells, forbidding a buy is always feasible: the money stays cash)."""
         d = self.data
         if not d.has_lots:
             return
@@ -133,10 +142,12 @@ class Solver:
             if not conflicts:
                 return
             for group, loss_sold, bought, in_group_lots in conflicts:
-                if bought <= loss_sold:
+                if buys_only or bought <= loss_sold:
                     ub = np.array(v.pair_buy_ub.value)
                     ub[groups_of_pair == group] = 0.0
                     v.pair_buy_ub.value = ub
+                    self.forbidden_buy |= groups_of_pair == group
+                    v.pair_buy_lb.value = np.minimum(np.array(v.pair_buy_lb.value), ub)
                     self.notes.append(f"wash sale avoided: no {group} bought anywhere in the "
                                       "household while it is sold at a loss")
                 else:
@@ -180,17 +191,43 @@ class Solver:
         for p in np.flatnonzero(d.whole):
             price = d.price[p]
             n_buy = _whole(buys[p] / price, math.floor)
-            n_sell = min(_whole(sells[p] / price, math.ceil), math.floor(held_shares[p] + 1e-9))
-            if abs(n_sell * price - sells[p]) > 0.005 or abs(n_buy * price - buys[p]) > 0.005:
+            n_sell = _whole(sells[p] / price, math.ceil)
+            sold = n_sell * price
+            if sold > d.x0[p] - 0.005:  # the whole position, a fractional last share included
+                sold = d.x0[p]
+            if abs(sold - sells[p]) > 0.005 or abs(n_buy * price - buys[p]) > 0.005:
                 changed = True
             buy_lb[p] = buy_ub[p] = n_buy * price / d.scale
-            sell_lb[p] = sell_ub[p] = n_sell * price / d.scale
-            if n_sell * price > d.x0[p]:  # a whole-share sell of the whole position
-                sell_lb[p] = sell_ub[p] = d.x0[p] / d.scale
+            sell_lb[p] = sell_ub[p] = sold / d.scale
         v.pair_buy_lb.value, v.pair_buy_ub.value = buy_lb, buy_ub
         v.pair_sell_lb.value, v.pair_sell_ub.value = sell_lb, sell_ub
         if changed:
             self.solve_closest()
+
+    def solve_whole_shares_exactly(self, strict: bool = True) -> bool:
+        """The mixed-integer solve; False (unless ``strict``) when it gives no answer."""
+        from householder.errors import SolverError
+        from householder.optimize.integer import solve_integer
+
+        try:
+            solved = solve_integer(self.model)
+        except SolverError:
+            if strict:
+                raise
+            solved = False
+        if not solved:
+            if strict:
+                raise InfeasibleError(explain_infeasible(self.data))
+            self.notes.append("the exact whole-share solve gave no answer; whole shares were "
+                              "rounded and the rest re-solved instead")
+            return False
+        dev = self.deviation()
+        tol = self.model.tolerance * self.data.scale
+        self.target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
+        self.exact_whole_shares = True
+        self.shortfall = ([] if self.target_reached
+                          else explain_shortfall(self.data, dev, self.forbidden_buy))
+        return True
 
     def held_shares(self) -> np.ndarray:
         d = self.data
@@ -202,10 +239,10 @@ class Solver:
     def top_up_whole_shares(self, buys: np.ndarray, cash: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Spend leftover cash on single whole shares while that reduces the squared deviation."""
         d = self.data
-        v = self.model.v
         buyable = np.zeros(d.n_pairs, dtype=bool)
         buyable[d.buy_pairs] = True
-        buyable &= d.whole & (np.asarray(v.pair_buy_ub.value) > 0)
+        minimum = d.book.household.policy.min_trade
+        buyable &= d.whole & ~self.forbidden_buy & (np.nan_to_num(d.price) >= minimum)
         candidates = np.flatnonzero(buyable)
         if not len(candidates):
             return buys, cash
@@ -246,17 +283,32 @@ class Solver:
         # cash from the balance itself, so that trades and cash agree exactly
         net = np.bincount(d.pair_account, weights=sells - buys, minlength=len(d.accounts))
         cash = d.cash0 + flows + net
-        if d.whole.any():
+        target_reached, shortfall = self.target_reached, self.shortfall
+        if d.whole.any() and not self.exact_whole_shares:
             buys, cash = self.top_up_whole_shares(buys, cash)
+            dev = deviation_of(d, d.x0 + buys - sells, cash, lot_sells)
+            tol = self.model.tolerance * d.scale
+            target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
+            shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
         terms = {name: float(expr.value) * d.scale for name, expr in m.terms.items()
                  if expr.value is not None}
         surrogate = terms.get("tax", 0.0)
         return Solution(
             data=d, buys=buys, sells=sells, lot_sells=lot_sells, cash=np.maximum(cash, 0.0),
-            contributions=flows, target_reached=self.target_reached,
-            shortfall=self.shortfall, notes=self.notes, log=m.log,
+            contributions=flows, target_reached=target_reached,
+            shortfall=shortfall, notes=self.notes, log=m.log,
             surrogate_tax=surrogate, objective_terms=terms,
         )
+
+
+def deviation_of(d: ProblemData, holdings: np.ndarray, cash: np.ndarray,
+                 lot_sells: np.ndarray) -> np.ndarray:
+    """Δ in dollars for given post-trade numbers (numpy twin of ``Variables.deviation``)."""
+    y = d.exposure @ holdings + d.cash_exposure @ cash
+    if d.book.after_tax and d.n_lots:
+        y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
+    y = np.asarray(y, dtype=float)
+    return y - d.target * y.sum()
 
 
 def _val(var: object) -> np.ndarray:
@@ -292,7 +344,15 @@ def solve_household(book: Book, scenario: Scenario | None = None) -> Solution:
     solver.solve_closest()
     solver.fix_wash_sales()
     solver.fix_min_trade(book.household.policy.min_trade)
-    solver.fix_whole_shares()
+    method = book.household.policy.whole_share_method
+    n_whole = int(data.whole.sum())
+    if n_whole and (method == "exact" or (method == "auto" and n_whole <= EXACT_WHOLE_LIMIT)):
+        if not solver.solve_whole_shares_exactly(strict=method == "exact"):
+            solver.solve_closest()
+            solver.fix_whole_shares()
+    else:
+        solver.fix_whole_shares()
+    solver.fix_wash_sales(buys_only=True)  # the whole-share re-solve may buy what is sold at a loss
     timings["solve"] = time.perf_counter() - t
     solution = solver.solution()
     timings["total"] = time.perf_counter() - start

@@ -57,7 +57,10 @@ def round_trades(sol: Solution) -> RoundedTrades:
     for p in np.flatnonzero(d.whole):
         price = d.price[p]
         buys[p] = round(round(sol.buys[p] / price) * price, 2)
-        sells[p] = round(round(sol.sells[p] / price) * price, 2)
+        if sol.sells[p] >= d.x0[p] - CENT / 2:  # the whole position, fractional shares included
+            sells[p] = round(d.x0[p], 2)
+        else:
+            sells[p] = round(round(sol.sells[p] / price) * price, 2)
     # lot sells must add up to the pair's sell
     for p in np.unique(d.lot_pair) if d.n_lots else []:
         idx = np.flatnonzero(d.lot_pair == p)
@@ -185,6 +188,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                       value_before=round(float(exp_before[k]), 2),
                       value_after=round(float(exp_after[k]), 2))
         for k, c in enumerate(d.classes)
+        # the optimizer's own cash row (book.allocation_classes lacks it) only when it holds money
+        if c in book.allocation_classes or max(abs(exp_before[k]), abs(exp_after[k])) >= CENT / 2
     ]
     drift_before = frac_b - d.target
     reasons = _Reasons(d, drift_before, rt)
