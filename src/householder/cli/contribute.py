@@ -16,19 +16,29 @@ def contribute(
     file: FileArg,
     amount: Annotated[
         float | None,
-        typer.Option("--amount", help="New money (> 0, buys only) or a withdrawal (< 0, sells "
-                     "only), in dollars."),
+        typer.Option(
+            "--amount",
+            help="New money (> 0, buys only) or a withdrawal (< 0, sells only), in dollars.",
+        ),
     ] = None,
     account: Annotated[
         str | None, typer.Option("--account", help="The account the money goes in or out of.")
     ] = None,
     to_target: Annotated[
-        bool, typer.Option("--to-target", help="The smallest one-time contribution that reaches "
-                           "the target without selling, checked against IRS limits.")
+        bool,
+        typer.Option(
+            "--to-target",
+            help="The smallest one-time contribution that reaches "
+            "the target without selling, checked against IRS limits.",
+        ),
     ] = False,
     split: Annotated[
-        bool, typer.Option("--split", help="The recurring contribution split that reaches the "
-                           "target in --years without selling.")
+        bool,
+        typer.Option(
+            "--split",
+            help="The recurring contribution split that reaches the "
+            "target in --years without selling.",
+        ),
     ] = False,
     years: Annotated[int, typer.Option("--years", min=1, help="Years for --split.")] = 1,
     json: JsonOpt = False,
@@ -53,8 +63,11 @@ def contribute(
             for note in result["notes"]:  # type: ignore[attr-defined]
                 out.say(f"note: {note}")
             return
-        plan = cf.contribute_to_target(book) if to_target else cf.contribute_amount(
-            book, float(amount or 0.0), account)
+        plan = (
+            cf.contribute_to_target(book)
+            if to_target
+            else cf.contribute_amount(book, float(amount or 0.0), account)
+        )
         emit_plan(out, plan, csv, force)
         if plan.contribution_needed is not None:
             out.say(f"[bold]Contribution needed:[/bold] {money(plan.contribution_needed)}")
@@ -63,26 +76,42 @@ def contribute(
 
 
 def limit_table(checks: list[dict[str, object]]) -> Table:
-    table = Table(title="Contribution limits", headers=["person", "account", "year", "limit",
-                                                        "planned", "fits"])
+    table = Table(
+        title="Contribution limits",
+        headers=["person", "account", "year", "limit", "planned", "fits"],
+    )
     for c in checks:
-        table.rows.append([str(c["person"]), str(c["account"]), str(c["year"]),
-                           money(float(c["limit"])),  # type: ignore[arg-type]
-                           money(float(c["planned"])),  # type: ignore[arg-type]
-                           "yes" if c["within_limit"] else "[red]NO[/red]"])
+        table.rows.append(
+            [
+                str(c["person"]),
+                str(c["account"]),
+                str(c["year"]),
+                money(float(c["limit"])),  # type: ignore[arg-type]
+                money(float(c["planned"])),  # type: ignore[arg-type]
+                "yes" if c["within_limit"] else "[red]NO[/red]",
+            ]
+        )
     return table
 
 
 def split_tables(result: dict[str, object]) -> list[Table]:
     tables = []
     for acct in result["splits"]:  # type: ignore[attr-defined]
-        table = Table(title=f"{acct['id']}: {money(acct['annual'])} a year",
-                      headers=["fund", "today", f"for {result['years']} yr", "then return to"])
-        funds = list(dict.fromkeys([*acct["current_split"], *acct["split"],
-                                    *acct["then_return_to"]]))
+        table = Table(
+            title=f"{acct['id']}: {money(acct['annual'])} a year",
+            headers=["fund", "today", f"for {result['years']} yr", "then return to"],
+        )
+        funds = list(
+            dict.fromkeys([*acct["current_split"], *acct["split"], *acct["then_return_to"]])
+        )
         for f in funds:
-            table.rows.append([f, f"{acct['current_split'].get(f, 0):.2f}%",
-                               f"{acct['split'].get(f, 0):.2f}%",
-                               f"{acct['then_return_to'].get(f, 0):.2f}%"])
+            table.rows.append(
+                [
+                    f,
+                    f"{acct['current_split'].get(f, 0):.2f}%",
+                    f"{acct['split'].get(f, 0):.2f}%",
+                    f"{acct['then_return_to'].get(f, 0):.2f}%",
+                ]
+            )
         tables.append(table)
     return tables

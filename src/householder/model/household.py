@@ -8,10 +8,19 @@ is known, a class exists, lots are not acquired after ``as_of``) live in
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from householder.model.types import (
@@ -148,6 +157,142 @@ def target_leaves(target: Target) -> dict[str, float]:
     return leaves
 
 
+GLIDE_RULES = ("N-age", "age-in-bonds", "linear", "vanguard")
+"""The glide-path rules (``N-age`` stands for ``100-age`` … ``130-age``)."""
+
+_N_AGE = re.compile(r"^(\d+)\s*[-\u2212\u2013]\s*age$")
+"""``110-age``; a typographic minus or en dash (``110 − age``) is read as a hyphen."""
+
+N_AGE_RANGE = (100, 130)
+
+
+def parse_glide_rule(value: Any) -> str:
+    """``"110-age"``, ``"110 − age"``, ``"age-in-bonds"``, ``"linear"``, ``"vanguard"`` → the
+    rule's canonical spelling; anything else is a ValueError naming the choices."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a rule ({', '.join(GLIDE_RULES)}), got {value!r}")
+    text = value.strip().lower().replace("_", "-")
+    if text in {"age-in-bonds", "linear", "vanguard"}:
+        return text
+    match = _N_AGE.match(text)
+    if match:
+        n = int(match.group(1))
+        low, high = N_AGE_RANGE
+        if not low <= n <= high:
+            raise ValueError(
+                f"{value!r}: N must be {low} to {high} (stocks = N - age), got {n}"
+            )
+        return f"{n}-age"
+    raise ValueError(
+        f"{value!r} is not a glide rule; write N-age (e.g. 110-age, N from {N_AGE_RANGE[0]} "
+        f"to {N_AGE_RANGE[1]}), age-in-bonds, linear or vanguard"
+    )
+
+
+class GlideMix(Frozen):
+    """One end of a linear glide path: ``{stocks: 90, bonds: 10}``; give one or both (they
+    sum to 100)."""
+
+    stocks: Annotated[Weight, Field(le=100)] | None = None
+    bonds: Annotated[Weight, Field(le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _one_or_both(self) -> GlideMix:
+        if self.stocks is None and self.bonds is None:
+            raise ValueError("give stocks (and bonds), e.g. {stocks: 90, bonds: 10}")
+        if self.stocks is not None and self.bonds is not None:
+            total = self.stocks + self.bonds
+            if abs(total - 100.0) > SUM_TOLERANCE:
+                raise ValueError(
+                    f"stocks and bonds sum to {total:g}, not 100; they are percents of the "
+                    "whole (give one and the other follows)"
+                )
+        return self
+
+    @property
+    def stock_percent(self) -> float:
+        return self.stocks if self.stocks is not None else 100.0 - (self.bonds or 0.0)
+
+
+_LINEAR_ONLY = {
+    "start": "start: {stocks: 90, bonds: 10}",
+    "end": "end: {stocks: 50, bonds: 50}",
+}
+
+
+class Glide(Frozen):
+    """A glide path (the top-level ``glide:`` key, instead of ``target:``): the stock share
+    follows a rule of one person's age, evaluated at ``as_of``; the stock and bond parts split
+    into classes as ``stocks`` and ``bonds`` say (default: the whole ``stocks`` and ``bonds``
+    classes). See ``docs/glide-path.md``."""
+
+    person: str | None = Field(default=None, min_length=1)
+    """Whose age drives the path; default: the household's first person."""
+    rule: Annotated[str, BeforeValidator(parse_glide_rule)]
+    start: GlideMix | None = Field(default=None, validate_default=True)
+    """``linear`` only: the mix ``years`` or more before retirement."""
+    end: GlideMix | None = Field(default=None, validate_default=True)
+    """``linear`` only: the mix at (and after) retirement."""
+    years: int | None = Field(default=None, ge=1, le=80)
+    """``linear`` only: how many years before retirement the path starts moving (default 25)."""
+    stocks: dict[str, Weight] | None = None
+    """How the stock part splits into classes, in percent summing to 100."""
+    bonds: dict[str, Weight] | None = None
+    """How the bond part splits into classes, in percent summing to 100."""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _linear_ends(cls, mix: GlideMix | None, info: ValidationInfo) -> GlideMix | None:
+        rule = info.data.get("rule")
+        name = str(info.field_name)
+        if rule == "linear" and mix is None:
+            raise ValueError(f"required for rule linear; add {_LINEAR_ONLY[name]}")
+        if rule is not None and rule != "linear" and mix is not None:
+            raise ValueError(f"only rule linear uses {name}; remove it (or set rule: linear)")
+        return mix
+
+    @field_validator("years")
+    @classmethod
+    def _linear_years(cls, years: int | None, info: ValidationInfo) -> int | None:
+        rule = info.data.get("rule")
+        if rule is not None and rule != "linear" and years is not None:
+            raise ValueError("only rule linear uses years; remove it (or set rule: linear)")
+        return years
+
+    @field_validator("stocks", "bonds")
+    @classmethod
+    def _split_sums(
+        cls, split: dict[str, float] | None, info: ValidationInfo
+    ) -> dict[str, float] | None:
+        if split is not None:
+            if not split:
+                raise ValueError(
+                    f"is empty; give how the {info.field_name} part splits, e.g. "
+                    + ("{us_stocks: 60, intl_stocks: 40}" if info.field_name == "stocks"
+                       else "{bonds: 100}")
+                )
+            _check_sums_to_100(split, f"{info.field_name} split weights", info)
+        return split
+
+    @property
+    def linear_years(self) -> int:
+        return self.years if self.years is not None else LINEAR_DEFAULT_YEARS
+
+    @property
+    def stock_split(self) -> dict[str, float]:
+        """Stock part → classes in percent (default ``{stocks: 100}``)."""
+        return dict(self.stocks) if self.stocks else {"stocks": 100.0}
+
+    @property
+    def bond_split(self) -> dict[str, float]:
+        """Bond part → classes in percent (default ``{bonds: 100}``)."""
+        return dict(self.bonds) if self.bonds else {"bonds": 100.0}
+
+
+LINEAR_DEFAULT_YEARS = 25
+"""A linear glide path without ``years`` starts moving 25 years before retirement."""
+
+
 class Bands(Frozen):
     """Rebalancing bands: a class is out of band past ``absolute`` points or ``relative`` %."""
 
@@ -199,6 +344,8 @@ class Fund(Frozen):
     expense_ratio: Rate | None = Field(default=None, ge=0, le=0.05)
     classes: dict[str, Weight] | None = None
     kind: FundKind | None = None
+    target_year: int | None = Field(default=None, ge=2000, le=2100)
+    """A target-date fund's vintage (``2050``); the bundled catalog gives it for its own."""
 
     @field_validator("classes")
     @classmethod
@@ -287,6 +434,16 @@ class Account(Frozen):
     """HSA only: the coverage that sets the contribution limit."""
 
 
+BOTH_TARGET_AND_GLIDE = (
+    "give target or glide, not both: the glide path sets the target every year; remove "
+    "target (or remove glide to keep fixed weights)"
+)
+NEITHER_TARGET_NOR_GLIDE = (
+    "required; add target (fixed weights, e.g. {stocks: 75, bonds: 25}) or glide (a glide "
+    "path, e.g. {rule: 110-age})"
+)
+
+
 class Household(Frozen):
     """The whole household file."""
 
@@ -294,7 +451,10 @@ class Household(Frozen):
     as_of: date
     people: list[Person] = Field(default_factory=list)
     tax: TaxProfile = TaxProfile()
-    target: Annotated[Target, Field(min_length=1)]
+    target: Annotated[Target, Field(min_length=1)] | None = None
+    """Fixed weights; required unless ``glide`` is given (never both)."""
+    glide: Glide | None = None
+    """A glide path instead of fixed weights: the target evaluated at ``as_of``."""
     policy: Policy = Policy()
     classes: list[AssetClass] = Field(default_factory=list)
     funds: list[Fund] = Field(default_factory=list)
@@ -305,11 +465,22 @@ class Household(Frozen):
 
     @field_validator("target")
     @classmethod
-    def _target_sums(cls, target: Target, info: ValidationInfo) -> Target:
+    def _target_sums(cls, target: Target | None, info: ValidationInfo) -> Target | None:
         """A field validator, not a model one, so it is reported alongside every other field's
         problems (model validators only run once every field is valid)."""
-        _check_sums_to_100(target_leaves(target), "the leaves", info)
+        if target is not None:
+            _check_sums_to_100(target_leaves(target), "the leaves", info)
         return target
+
+    @model_validator(mode="after")
+    def _target_or_glide(self) -> Household:
+        """Exactly one of ``target`` and ``glide``. (The loader reports these two with their
+        paths before it gets here; this keeps a Household built any other way consistent.)"""
+        if self.target is not None and self.glide is not None:
+            raise PydanticCustomError("target_or_glide", BOTH_TARGET_AND_GLIDE)
+        if self.target is None and self.glide is None:
+            raise PydanticCustomError("target_or_glide", NEITHER_TARGET_NOR_GLIDE)
+        return self
 
     def to_data(self) -> dict[str, Any]:
         """The file's structure as plain data (JSON-ready), fields not given left out."""

@@ -191,9 +191,10 @@ def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
     true_ratio = np.asarray(lots_ratio, dtype=float)
     lot_group = [groups[pair_fund[p]] for p in lots_pair]
     # A loss on a fund bought in the window before as_of is washed: count it as zero.
-    ratio = np.array([
-        max(g, 0.0) if grp in recent else g for g, grp in zip(true_ratio, lot_group, strict=True)
-    ], dtype=float)
+    ratio = np.array(
+        [max(g, 0.0) if grp in recent else g for g, grp in zip(true_ratio, lot_group, strict=True)],
+        dtype=float,
+    )
 
     n_pairs, n_acc, n_cls = len(pair_fund), len(accounts), len(classes)
     weights = np.array([book.dollar_weight(a) for a in book.accounts])
@@ -227,9 +228,10 @@ def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
     else:
         lot_gain_exposure = sp.csr_matrix((n_cls, n_lots))
     prices = np.array([book.prices.get(t, np.nan) for t in pair_fund], dtype=float)
-    whole = np.array([
-        book.funds[t].whole_shares(policy.whole_shares, book.prices.get(t)) for t in pair_fund
-    ], dtype=bool)
+    whole = np.array(
+        [book.funds[t].whole_shares(policy.whole_shares, book.prices.get(t)) for t in pair_fund],
+        dtype=bool,
+    )
     flows = np.zeros(n_acc)
     for acct_id, amount in scenario.flows.items():
         flows[acct_index[acct_id]] += amount

@@ -7,7 +7,8 @@ objective with integers), weighted to dominate every cost:
 .. math::
 
     \\min\\; \\lambda \\sum_k \\max(|\\Delta_k| - tol, 0) + \\text{costs}
-    \\quad\\text{s.t.}\\quad B_p = \\pi_p n^b_p,\\; S_p = \\pi_p n^s_p,\\; n \\in \\mathbb{Z}_{\\ge 0}
+    \\quad\\text{s.t.}\\quad B_p = \\pi_p n^b_p,\\; S_p = \\pi_p n^s_p,
+    \\; n \\in \\mathbb{Z}_{\\ge 0}
 
 Chosen with ``policy.whole_share_method: exact``; ``benchmarks/bench_whole_shares.py``
 measures both methods (see docs/performance.md for why ``repair`` is the default).
@@ -42,7 +43,8 @@ def solve_integer(model: HouseholdModel, time_limit: float = 60.0) -> bool:
     dev = v.deviation()
     pick = np.zeros((len(whole), d.n_pairs))
     pick[np.arange(len(whole)), whole] = 1.0
-    constraints = list(model.base_constraints) + [
+    constraints = [
+        *list(model.base_constraints),
         n_buy >= 0,
         n_sell >= 0,
         pick @ v.pair_buys() == cp.multiply(price, n_buy),
@@ -57,6 +59,9 @@ def solve_integer(model: HouseholdModel, time_limit: float = 60.0) -> bool:
         problem.solve(solver="HIGHS", time_limit=time_limit, mip_rel_gap=1e-6)
     except cp.error.SolverError as exc:
         raise SolverError(f"the mixed-integer solve failed: {exc}") from exc
-    model.log.append(SolveRecord("whole shares (MILP)", "HIGHS", str(problem.status),
-                                 time.perf_counter() - start))
+    model.log.append(
+        SolveRecord(
+            "whole shares (MILP)", "HIGHS", str(problem.status), time.perf_counter() - start
+        )
+    )
     return problem.status in {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}

@@ -31,7 +31,7 @@ def class_assumptions(book: Book, class_id: str) -> ClassAssumptions:
     return ClassAssumptions(
         expected_return=info.expected_return,
         yield_=yield_,
-        income=info.income.value,  # type: ignore[arg-type]
+        income=info.income.value,
         turnover=info.turnover,
         foreign_tax=info.foreign_tax,
     )
@@ -89,7 +89,9 @@ def location_alpha(
     horizon = book.household.policy.horizon_years
     discount = (1.0 + discount_rate(book)) ** horizon
     exempt = values[Treatment.TAX_EXEMPT]
-    return np.array([
-        (values[t][f] - w * exempt[f]) / discount
-        for t, f, w in zip(treatments, funds, weights, strict=True)
-    ])
+    return np.array(
+        [
+            (values[t][f] - w * exempt[f]) / discount
+            for t, f, w in zip(treatments, funds, weights, strict=True)
+        ]
+    )

@@ -4,7 +4,8 @@
   the money balance, the trade bounds, the gain cap and the target band
   :math:`|\\Delta_k| \\le \\text{width}_k`;
 - the **tracking** problem (a QP): the smallest squared excess beyond the tolerance,
-  :math:`\\sum_k \\max(|\\Delta_k| - \\text{tol}, 0)^2`, used only when the target cannot be reached.
+  :math:`\\sum_k \\max(|\\Delta_k| - \\text{tol}, 0)^2`, used only when the target cannot be
+  reached.
 
 Both are built once; the numbers that change between solves (band widths, trade bounds) are
 parameters, so a re-solve reuses cvxpy's canonicalization.
@@ -35,6 +36,7 @@ from householder.optimize.terms import (
     FeeCost,
     IdleCashCost,
     LocationBenefit,
+    Term,
     TurnoverCost,
     idle_cash_rate,
 )
@@ -71,7 +73,7 @@ class HouseholdModel:
         self.v = Variables.create(d)
         horizon = float(policy.horizon_years)
         cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
-        term_objects = [
+        term_objects: list[Term] = [
             FeeCost(horizon),
             LocationBenefit(),
             TurnoverCost(policy.turnover_cost),
@@ -112,7 +114,7 @@ class HouseholdModel:
         self.excess = excess
         self.tracking_problem = cp.Problem(
             cp.Minimize(cp.sum_squares(excess)),
-            constraints + [excess >= dev - self.tolerance, excess >= -dev - self.tolerance],
+            [*constraints, excess >= dev - self.tolerance, excess >= -dev - self.tolerance],
         )
         self.build_seconds = time.perf_counter() - start
 
@@ -153,7 +155,8 @@ class HouseholdModel:
         status = self._solve(self.tracking_problem, "tracking", QP_SOLVERS)
         if status not in FEASIBLE or self.excess.value is None:
             return None
-        return np.maximum(np.asarray(self.excess.value, dtype=float), 0.0)
+        excess: np.ndarray = np.maximum(np.asarray(self.excess.value, dtype=float), 0.0)
+        return excess
 
 
 def _silence_highs_banner() -> None:

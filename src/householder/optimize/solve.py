@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from householder.errors import InfeasibleError
+from householder.model.book import Book
 from householder.optimize.data import ProblemData, Scenario, assemble
 from householder.optimize.explain import explain_infeasible, explain_shortfall
 from householder.optimize.model import HouseholdModel, SolveRecord
-from householder.model.book import Book
 
 BAND_EPS = 1e-9
 """Width (fraction of W) of an "exact" target band: below a cent on a million dollars."""
@@ -61,7 +61,8 @@ class Solution:
 
     @property
     def holdings(self) -> np.ndarray:
-        return self.data.x0 + self.buys - self.sells
+        out: np.ndarray = self.data.x0 + self.buys - self.sells
+        return out
 
 
 class Solver:
@@ -98,8 +99,11 @@ class Solver:
             slack *= 10
         else:
             raise InfeasibleError(explain_infeasible(self.data))
-        self.shortfall = (explain_shortfall(self.data, self.deviation(), self.forbidden_buy)
-                          if not self.target_reached else [])
+        self.shortfall = (
+            explain_shortfall(self.data, self.deviation(), self.forbidden_buy)
+            if not self.target_reached
+            else []
+        )
 
     # -- current values --------------------------------------------------------------------------
     def pair_buys(self) -> np.ndarray:
@@ -148,14 +152,18 @@ class Solver:
                     v.pair_buy_ub.value = ub
                     self.forbidden_buy |= groups_of_pair == group
                     v.pair_buy_lb.value = np.minimum(np.array(v.pair_buy_lb.value), ub)
-                    self.notes.append(f"wash sale avoided: no {group} bought anywhere in the "
-                                      "household while it is sold at a loss")
+                    self.notes.append(
+                        f"wash sale avoided: no {group} bought anywhere in the "
+                        "household while it is sold at a loss"
+                    )
                 else:
                     ub = np.array(v.lot_ub.value)
                     ub[in_group_lots] = 0.0
                     v.lot_ub.value = ub
-                    self.notes.append(f"wash sale avoided: {group} lots at a loss are kept "
-                                      "because the household buys it")
+                    self.notes.append(
+                        f"wash sale avoided: {group} lots at a loss are kept "
+                        "because the household buys it"
+                    )
             self.solve_closest()
 
     # -- phase 3: minimum trade ------------------------------------------------------------------
@@ -184,7 +192,6 @@ class Solver:
             return
         v = self.model.v
         buys, sells = self.pair_buys(), self.pair_sells()
-        held_shares = self.held_shares()
         buy_lb, buy_ub = np.array(v.pair_buy_lb.value), np.array(v.pair_buy_ub.value)
         sell_lb, sell_ub = np.array(v.pair_sell_lb.value), np.array(v.pair_sell_ub.value)
         changed = False
@@ -218,15 +225,18 @@ class Solver:
         if not solved:
             if strict:
                 raise InfeasibleError(explain_infeasible(self.data))
-            self.notes.append("the exact whole-share solve gave no answer; whole shares were "
-                              "rounded and the rest re-solved instead")
+            self.notes.append(
+                "the exact whole-share solve gave no answer; whole shares were "
+                "rounded and the rest re-solved instead"
+            )
             return False
         dev = self.deviation()
         tol = self.model.tolerance * self.data.scale
         self.target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
         self.exact_whole_shares = True
-        self.shortfall = ([] if self.target_reached
-                          else explain_shortfall(self.data, dev, self.forbidden_buy))
+        self.shortfall = (
+            [] if self.target_reached else explain_shortfall(self.data, dev, self.forbidden_buy)
+        )
         return True
 
     def held_shares(self) -> np.ndarray:
@@ -236,7 +246,9 @@ class Solver:
         shares[ok] = d.x0[ok] / d.price[ok]
         return shares
 
-    def top_up_whole_shares(self, buys: np.ndarray, cash: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def top_up_whole_shares(
+        self, buys: np.ndarray, cash: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Spend leftover cash on single whole shares while that reduces the squared deviation."""
         d = self.data
         buyable = np.zeros(d.n_pairs, dtype=bool)
@@ -261,7 +273,7 @@ class Solver:
                 step = step - d.target * step.sum()
                 gain = float(dev @ dev - (dev + step) @ (dev + step))
                 if gain > best_gain:
-                    best, best_gain = p, gain
+                    best, best_gain = int(p), gain
             if best < 0:
                 break
             a = d.pair_account[best]
@@ -278,8 +290,9 @@ class Solver:
         m = self.model
         buys, sells = _clean(self.pair_buys()), _clean(self.pair_sells())
         lot_sells = _clean(self.lot_sells())
-        flows = np.asarray(m.v.flows() if isinstance(m.v.flows(), np.ndarray)
-                           else m.v.flows().value, dtype=float) * d.scale
+        flows_expr = m.v.flows()
+        flows_value = flows_expr if isinstance(flows_expr, np.ndarray) else flows_expr.value
+        flows = np.asarray(flows_value, dtype=float) * d.scale
         # cash from the balance itself, so that trades and cash agree exactly
         net = np.bincount(d.pair_account, weights=sells - buys, minlength=len(d.accounts))
         cash = d.cash0 + flows + net
@@ -290,25 +303,38 @@ class Solver:
             tol = self.model.tolerance * d.scale
             target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
             shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
-        terms = {name: float(expr.value) * d.scale for name, expr in m.terms.items()
-                 if expr.value is not None}
+        terms = {
+            name: float(expr.value) * d.scale
+            for name, expr in m.terms.items()
+            if expr.value is not None
+        }
         surrogate = terms.get("tax", 0.0)
         return Solution(
-            data=d, buys=buys, sells=sells, lot_sells=lot_sells, cash=np.maximum(cash, 0.0),
-            contributions=flows, target_reached=target_reached,
-            shortfall=shortfall, notes=self.notes, log=m.log,
-            surrogate_tax=surrogate, objective_terms=terms,
+            data=d,
+            buys=buys,
+            sells=sells,
+            lot_sells=lot_sells,
+            cash=np.maximum(cash, 0.0),
+            contributions=flows,
+            target_reached=target_reached,
+            shortfall=shortfall,
+            notes=self.notes,
+            log=m.log,
+            surrogate_tax=surrogate,
+            objective_terms=terms,
         )
 
 
-def deviation_of(d: ProblemData, holdings: np.ndarray, cash: np.ndarray,
-                 lot_sells: np.ndarray) -> np.ndarray:
+def deviation_of(
+    d: ProblemData, holdings: np.ndarray, cash: np.ndarray, lot_sells: np.ndarray
+) -> np.ndarray:
     """Δ in dollars for given post-trade numbers (numpy twin of ``Variables.deviation``)."""
     y = d.exposure @ holdings + d.cash_exposure @ cash
     if d.book.after_tax and d.n_lots:
         y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
     y = np.asarray(y, dtype=float)
-    return y - d.target * y.sum()
+    out: np.ndarray = y - d.target * y.sum()
+    return out
 
 
 def _val(var: object) -> np.ndarray:
@@ -316,7 +342,8 @@ def _val(var: object) -> np.ndarray:
     size = getattr(var, "size", 0)
     if value is None:
         return np.zeros(size)
-    return np.maximum(np.asarray(value, dtype=float).reshape(-1), 0.0)
+    out: np.ndarray = np.maximum(np.asarray(value, dtype=float).reshape(-1), 0.0)
+    return out
 
 
 def _clean(x: np.ndarray) -> np.ndarray:

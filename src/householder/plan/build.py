@@ -62,7 +62,7 @@ def round_trades(sol: Solution) -> RoundedTrades:
         else:
             sells[p] = round(round(sol.sells[p] / price) * price, 2)
     # lot sells must add up to the pair's sell
-    for p in np.unique(d.lot_pair) if d.n_lots else []:
+    for p in np.unique(d.lot_pair).tolist() if d.n_lots else []:
         idx = np.flatnonzero(d.lot_pair == p)
         residue = round(sells[p] - lot_sells[idx].sum(), 2)
         if residue and len(idx):
@@ -80,22 +80,30 @@ def round_trades(sol: Solution) -> RoundedTrades:
             if fractional_buys:
                 p = max(fractional_buys, key=lambda q: buys[q])
                 buys[p] = round(max(buys[p] + residue, 0.0), 2)
-        cash[a] = round(d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2)
+        cash[a] = round(
+            d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2
+        )
     buys[buys < CENT / 2] = 0.0
     sells[sells < CENT / 2] = 0.0
     return RoundedTrades(buys, sells, lot_sells, cash)
 
 
-def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
+def exact_tax(
+    book: Book, d: ProblemData, rt: RoundedTrades
+) -> tuple[TaxSummary, dict[int, LotLine]]:
     """The plan's tax by the exact judge: lot gains by term, wash sales across every account,
     netting with the carryforward, minus what the household would owe without the plan."""
     tax = book.household.tax
-    lots = {(a.id, p.fund, lot.id): (a, p, lot) for a in book.accounts for p in a.positions
-            for lot in p.lots}
+    lots = {
+        (a.id, p.fund, lot.id): (a, p, lot)
+        for a in book.accounts
+        for p in a.positions
+        for lot in p.lots
+    }
     sales: list[Sale] = []
     lot_lines: dict[int, LotLine] = {}
-    for i in np.flatnonzero(rt.lot_sells > 0) if d.n_lots else []:
-        p = d.lot_pair[i]
+    for i in np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else []:
+        p = int(d.lot_pair[i])
         acct_id = d.accounts[d.pair_account[p]]
         acct, pos, lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
         proceeds = float(rt.lot_sells[i])
@@ -103,19 +111,41 @@ def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
         cost = lot.cost * frac
         shares = lot.shares * frac if lot.shares is not None else None
         term = holding_term(lot.acquired, book.as_of)
-        sales.append(Sale(acct_id, "taxable", d.pair_fund[p], book.as_of,
-                          shares if shares else proceeds, proceeds, cost, lot_id=lot.id))
-        lot_lines[i] = LotLine(id=lot.id, shares=None if shares is None else round(shares, 6),
-                               cost=round(cost, 2), proceeds=round(proceeds, 2),
-                               gain=round(proceeds - cost, 2), term=term)
+        sales.append(
+            Sale(
+                acct_id,
+                "taxable",
+                d.pair_fund[p],
+                book.as_of,
+                shares if shares else proceeds,
+                proceeds,
+                cost,
+                lot_id=lot.id,
+            )
+        )
+        lot_lines[i] = LotLine(
+            id=lot.id,
+            shares=None if shares is None else round(shares, 6),
+            cost=round(cost, 2),
+            proceeds=round(proceeds, 2),
+            gain=round(proceeds - cost, 2),
+            term=term,
+        )
     purchases: list[Purchase] = []
-    for p in np.flatnonzero(rt.buys > 0):
+    for p in np.flatnonzero(rt.buys > 0).tolist():
         acct = book.accounts[d.pair_account[p]]
         price = d.price[p]
         shares = rt.buys[p] / price if not np.isnan(price) else rt.buys[p]
-        purchases.append(Purchase(acct.id, acct.spec.type.value if acct.treatment is not
-                                  Treatment.TAXABLE else "taxable", d.pair_fund[p], book.as_of,
-                                  float(shares), float(rt.buys[p])))
+        purchases.append(
+            Purchase(
+                acct.id,
+                acct.spec.type.value if acct.treatment is not Treatment.TAXABLE else "taxable",
+                d.pair_fund[p],
+                book.as_of,
+                float(shares),
+                float(rt.buys[p]),
+            )
+        )
     window = timedelta(days=book.household.policy.wash_sale_window_days)
     sold_by_lot = {s.lot_id: s.shares for s in sales}
     for acct in book.accounts:
@@ -126,13 +156,24 @@ def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
                 if book.as_of - window <= lot.acquired <= book.as_of:
                     remaining = (lot.shares or lot.value) - sold_by_lot.get(lot.id, 0.0)
                     if remaining > 1e-9:
-                        purchases.append(Purchase(acct.id, "taxable", pos.fund, lot.acquired,
-                                                  remaining, lot.cost * remaining /
-                                                  (lot.shares or lot.value), lot_id=lot.id))
+                        purchases.append(
+                            Purchase(
+                                acct.id,
+                                "taxable",
+                                pos.fund,
+                                lot.acquired,
+                                remaining,
+                                lot.cost * remaining / (lot.shares or lot.value),
+                                lot_id=lot.id,
+                            )
+                        )
     groups = {f: g for f, g in d.group_of_fund.items() if g != f}
-    washes = detect_wash_sales(sales, purchases,
-                               window_days=book.household.policy.wash_sale_window_days,
-                               identical=groups or None)
+    washes = detect_wash_sales(
+        sales,
+        purchases,
+        window_days=book.household.policy.wash_sale_window_days,
+        identical=groups or None,
+    )
     disallowed: dict[str, float] = {}
     for w in washes:
         disallowed[w.sale.lot_id] = disallowed.get(w.sale.lot_id, 0.0) + w.loss_disallowed
@@ -140,19 +181,24 @@ def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
     for i, line in list(lot_lines.items()):
         gain = line.proceeds - line.cost + disallowed.get(line.id, 0.0)
         if line.id in disallowed:
-            lot_lines[i] = line.model_copy(update={"wash_sale_disallowed":
-                                                   round(disallowed[line.id], 2)})
+            lot_lines[i] = line.model_copy(
+                update={"wash_sale_disallowed": round(disallowed[line.id], 2)}
+            )
         if line.term == "short":
             short += gain
         else:
             long += gain
     carry = tax.carryforward
-    kwargs = dict(ordinary_rate=tax.ordinary_rate, long_term_rate=tax.long_term_rate,
-                  niit=tax.niit, filing_status=tax.filing_status.value,
-                  carryforward_short=carry.short_term, carryforward_long=carry.long_term)
+    kwargs = dict(
+        ordinary_rate=tax.ordinary_rate,
+        long_term_rate=tax.long_term_rate,
+        niit=tax.niit,
+        filing_status=tax.filing_status.value,
+        carryforward_short=carry.short_term,
+        carryforward_long=carry.long_term,
+    )
     with_plan = capital_gains_tax(short, long, **kwargs)  # type: ignore[arg-type]
     without = capital_gains_tax(0.0, 0.0, **kwargs)  # type: ignore[arg-type]
-    exact_tax.lot_lines = lot_lines  # type: ignore[attr-defined]
     return TaxSummary(
         short_term_gain=round(short, 2) + 0.0,
         long_term_gain=round(long, 2) + 0.0,
@@ -161,12 +207,16 @@ def exact_tax(book: Book, d: ProblemData, rt: RoundedTrades) -> TaxSummary:
         loss_deduction=round(with_plan.deduction - without.deduction, 2) + 0.0,
         carryforward=round(with_plan.carryforward_short + with_plan.carryforward_long, 2),
         wash_sales=[
-            WashSaleLine(account=w.sale.account_id, fund=w.sale.security, lot=w.sale.lot_id,
-                         loss_disallowed=round(w.loss_disallowed, 2),
-                         replacement_account=w.purchase.account_id)
+            WashSaleLine(
+                account=w.sale.account_id,
+                fund=w.sale.security,
+                lot=w.sale.lot_id,
+                loss_disallowed=round(w.loss_disallowed, 2),
+                replacement_account=w.purchase.account_id,
+            )
             for w in washes
         ],
-    ), lot_lines  # type: ignore[return-value]
+    ), lot_lines
 
 
 def build_plan(sol: Solution, command: str = "plan") -> Plan:
@@ -174,7 +224,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     d = sol.data
     book = d.book
     rt = round_trades(sol)
-    tax_summary, lot_lines = exact_tax(book, d, rt)  # type: ignore[misc]
+    tax_summary, lot_lines = exact_tax(book, d, rt)
     tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
     x_after = d.x0 + rt.buys - rt.sells
     exp_before = _exposure(d, d.x0, d.cash0, np.zeros(d.n_lots))
@@ -183,10 +233,14 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     frac_b = exp_before / tot_b if tot_b else exp_before
     frac_a = exp_after / tot_a if tot_a else exp_after
     allocation = [
-        AllocationRow(cls=c, target=round(float(d.target[k]), 6),
-                      before=round(float(frac_b[k]), 6), after=round(float(frac_a[k]), 6),
-                      value_before=round(float(exp_before[k]), 2),
-                      value_after=round(float(exp_after[k]), 2))
+        AllocationRow(
+            cls=c,
+            target=round(float(d.target[k]), 6),
+            before=round(float(frac_b[k]), 6),
+            after=round(float(frac_a[k]), 6),
+            value_before=round(float(exp_before[k]), 2),
+            value_after=round(float(exp_after[k]), 2),
+        )
         for k, c in enumerate(d.classes)
         # the optimizer's own cash row (book.allocation_classes lacks it) only when it holds money
         if c in book.allocation_classes or max(abs(exp_before[k]), abs(exp_after[k])) >= CENT / 2
@@ -197,31 +251,56 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     for a, acct in enumerate(book.accounts):
         pairs = np.flatnonzero(d.pair_account == a)
         trades: list[Trade] = []
-        for p in pairs:
+        for p in pairs.tolist():
             for action, amount in (("sell", rt.sells[p]), ("buy", rt.buys[p])):
                 if amount <= 0:
                     continue
                 price = d.price[p]
                 shares = round(amount / price, 6) if d.whole[p] else None
-                lots = [lot_lines[i] for i in np.flatnonzero(d.lot_pair == p) if i in lot_lines] \
-                    if action == "sell" and d.n_lots else []
-                trades.append(Trade(fund=d.pair_fund[p], action=action, amount=float(amount),
-                                    shares=shares, price=None if np.isnan(price) else float(price),
-                                    lots=lots, reason=reasons.reason(p, action, lots)))
+                lots = (
+                    [
+                        lot_lines[i]
+                        for i in np.flatnonzero(d.lot_pair == p).tolist()
+                        if i in lot_lines
+                    ]
+                    if action == "sell" and d.n_lots
+                    else []
+                )
+                trades.append(
+                    Trade(
+                        fund=d.pair_fund[p],
+                        action=action,
+                        amount=float(amount),
+                        shares=shares,
+                        price=None if np.isnan(price) else float(price),
+                        lots=lots,
+                        reason=reasons.reason(p, action, lots),
+                    )
+                )
         trades.sort(key=lambda t: (t.action != "sell", t.fund))
         holdings = [
-            HoldingAfter(fund=d.pair_fund[p], value=round(float(x_after[p]), 2),
-                         shares=None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6))
-            for p in pairs if x_after[p] > 0.005
+            HoldingAfter(
+                fund=d.pair_fund[p],
+                value=round(float(x_after[p]), 2),
+                shares=None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6),
+            )
+            for p in pairs
+            if x_after[p] > 0.005
         ]
-        accounts.append(AccountPlan(
-            id=acct.id, type=acct.spec.type.value, owner=acct.spec.owner,
-            value_before=round(acct.value, 2),
-            value_after=round(float(x_after[pairs].sum() + rt.cash[a]), 2),
-            cash_before=round(acct.cash, 2), cash_after=round(float(rt.cash[a]), 2),
-            contribution=round(float(sol.contributions[a]), 2) + 0.0,
-            holdings_after=holdings, trades=trades,
-        ))
+        accounts.append(
+            AccountPlan(
+                id=acct.id,
+                type=acct.spec.type.value,
+                owner=acct.spec.owner,
+                value_before=round(acct.value, 2),
+                value_after=round(float(x_after[pairs].sum() + rt.cash[a]), 2),
+                cash_before=round(acct.cash, 2),
+                cash_after=round(float(rt.cash[a]), 2),
+                contribution=round(float(sol.contributions[a]), 2) + 0.0,
+                holdings_after=holdings,
+                trades=trades,
+            )
+        )
     fees_before = float(d.expense @ d.x0)
     fees_after = float(d.expense @ x_after)
     weights = [book.dollar_weight(book.accounts[a]) for a in d.pair_account]
@@ -234,25 +313,41 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     if nothing:
         notes.insert(0, "Nothing to do: the household is already where the plan would put it.")
     return Plan(
-        household=book.name, as_of=book.as_of.isoformat(), command=command,
+        household=book.name,
+        as_of=book.as_of.isoformat(),
+        command=command,
         status="optimal",
         allocation_basis=book.household.policy.allocation_basis.value,
         total_value=round(float(tot_a), 2),
-        target_reached=sol.target_reached, nothing_to_do=nothing,
-        allocation=allocation, accounts=accounts, tax=tax_summary,
+        target_reached=sol.target_reached,
+        nothing_to_do=nothing,
+        allocation=allocation,
+        accounts=accounts,
+        tax=tax_summary,
         fees=Fees(annual_before=round(fees_before, 4), annual_after=round(fees_after, 4)),
         costs=Costs(
-            fees_annual_before=round(fees_before, 2), fees_annual_after=round(fees_after, 2),
+            fees_annual_before=round(fees_before, 2),
+            fees_annual_after=round(fees_after, 2),
             estimated_tax=tax_summary.estimated_tax,
             location_value_before=round(location_before, 2),
             location_value=round(location_after, 2),
             location_value_annual=round(location_after / horizon, 2),
-            remaining_drift=round(float(np.max(np.abs(frac_a - d.target))) if len(frac_a) else 0.0, 6),
+            remaining_drift=round(
+                float(np.max(np.abs(frac_a - d.target))) if len(frac_a) else 0.0, 6
+            ),
         ),
-        shortfall=sol.shortfall, notes=notes,
+        shortfall=sol.shortfall,
+        notes=notes,
         solver={
-            "solves": [{"problem": r.problem, "solver": r.solver, "status": r.status,
-                        "seconds": round(r.seconds, 4)} for r in sol.log],
+            "solves": [
+                {
+                    "problem": r.problem,
+                    "solver": r.solver,
+                    "status": r.status,
+                    "seconds": round(r.seconds, 4),
+                }
+                for r in sol.log
+            ],
             "seconds": {k: round(v, 4) for k, v in sol.timings.items()},
         },
     )
@@ -267,7 +362,7 @@ def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> fl
     funds = sorted(set(d.pair_fund))
     mix = {f: x[[p for p in range(d.n_pairs) if d.pair_fund[p] == f]].sum() / total for f in funds}
     uniform = 0.0
-    for a, treatment in enumerate(d.treatments):
+    for a in range(len(d.treatments)):
         pairs = np.flatnonzero(d.pair_account == a)
         value = x[pairs].sum()
         alpha_of = {d.pair_fund[p]: alpha[p] for p in pairs}
@@ -275,8 +370,11 @@ def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> fl
             if f in alpha_of:
                 uniform += value * m * alpha_of[f]
             else:  # the account cannot hold f: value it as the household does on average
-                uniform += value * m * float(np.mean([alpha[p] for p in range(d.n_pairs)
-                                                      if d.pair_fund[p] == f]))
+                uniform += (
+                    value
+                    * m
+                    * float(np.mean([alpha[p] for p in range(d.n_pairs) if d.pair_fund[p] == f]))
+                )
     return float(alpha @ x) - uniform
 
 
@@ -314,16 +412,20 @@ class _Reasons:
                 gain = sum(lot.gain for lot in lots)
                 kind = "loss" if gain < 0 else "gain"
                 terms = sorted({lot.term for lot in lots})
-                tax_part = (f"; realizes a ${abs(gain):,.2f} {'/'.join(terms)}-term {kind} "
-                            f"from lot{'s' if len(lots) > 1 else ''} "
-                            f"{', '.join(lot.id for lot in lots)}")
+                tax_part = (
+                    f"; realizes a ${abs(gain):,.2f} {'/'.join(terms)}-term {kind} "
+                    f"from lot{'s' if len(lots) > 1 else ''} "
+                    f"{', '.join(lot.id for lot in lots)}"
+                )
             else:
                 tax_part = f"; selling in the {where} realizes no tax"
         if d.scenario.flows or d.scenario.free_flow_accounts:
             flow_word = "new money" if action == "buy" else "the withdrawal"
             if (action == "buy" and drift < 0) or (action == "sell" and drift > 0):
-                return (f"{cls} is {abs(drift) * 100:.2f} points {'under' if drift < 0 else 'over'}"
-                        f" target; {flow_word} goes here{tax_part}")
+                return (
+                    f"{cls} is {abs(drift) * 100:.2f} points {'under' if drift < 0 else 'over'}"
+                    f" target; {flow_word} goes here{tax_part}"
+                )
             return f"{flow_word}: {cls} keeps the household closest to target{tax_part}"
         if (action == "sell" and drift > 1e-6) or (action == "buy" and drift < -1e-6):
             side = "over" if drift > 0 else "under"
@@ -331,16 +433,24 @@ class _Reasons:
         # not a drift trade: a swap inside the account (location or a cheaper fund)
         pairs = np.flatnonzero(d.pair_account == d.pair_account[p])
         other_side = self.rt.buys if action == "sell" else self.rt.sells
-        same_class = [q for q in pairs if q != p and other_side[q] > 0 and self.main_class(q) == cls]
+        same_class = [
+            int(q) for q in pairs if q != p and other_side[q] > 0 and self.main_class(int(q)) == cls
+        ]
         if same_class:
             q = same_class[0]
             mine, theirs = book.funds[d.pair_fund[p]], book.funds[d.pair_fund[q]]
             if action == "buy" and mine.expense_ratio < theirs.expense_ratio:
-                return (f"cheaper fund for {cls}: {mine.ticker} costs {mine.expense_ratio:.2%} a "
-                        f"year vs {theirs.ticker} {theirs.expense_ratio:.2%}")
+                return (
+                    f"cheaper fund for {cls}: {mine.ticker} costs {mine.expense_ratio:.2%} a "
+                    f"year vs {theirs.ticker} {theirs.expense_ratio:.2%}"
+                )
             if action == "sell" and mine.expense_ratio > theirs.expense_ratio:
-                return (f"replace with the cheaper {theirs.ticker} ({theirs.expense_ratio:.2%} vs "
-                        f"{mine.expense_ratio:.2%}){tax_part}")
+                return (
+                    f"replace with the cheaper {theirs.ticker} ({theirs.expense_ratio:.2%} vs "
+                    f"{mine.expense_ratio:.2%}){tax_part}"
+                )
         verb = "moves into" if action == "buy" else "moves out of"
-        return (f"asset location: {cls} {verb} this {where} account, where it is worth more "
-                f"after tax{tax_part}")
+        return (
+            f"asset location: {cls} {verb} this {where} account, where it is worth more "
+            f"after tax{tax_part}"
+        )

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-
 from householder.errors import InputError
 from householder.model.book import AccountBook, Book
 from householder.model.types import AccountType, Treatment
@@ -24,6 +22,7 @@ from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
 from householder.tax.limits import (
+    HsaCoverage,
     LimitCheck,
     PlannedContribution,
     age_at_year_end,
@@ -77,10 +76,11 @@ class LimitContext:
                 self.notes.append(f"{pid} has no birth date: limits assume no catch-up")
             else:
                 self.ages[pid] = age_at_year_end(born, self.year)
-        self.coverage = {
-            self.owner(a): a.spec.hsa_coverage for a in book.accounts
-            if a.spec.type is AccountType.HSA and a.spec.hsa_coverage
-        }
+        self.coverage: dict[str, HsaCoverage] = {}
+        for acct in book.accounts:
+            owner = self.owner(acct)
+            if acct.spec.type is AccountType.HSA and acct.spec.hsa_coverage and owner:
+                self.coverage[owner] = acct.spec.hsa_coverage
 
     def owner(self, account: AccountBook) -> str | None:
         owner = account.spec.owner
@@ -97,9 +97,8 @@ class LimitContext:
         return total
 
     def limit(self, person: str, group: str) -> float:
-        coverage = self.coverage.get(person) or "self"
-        return annual_limit(group, self.year, self.ages.get(person, 0),
-                            hsa_coverage=coverage)  # type: ignore[arg-type]
+        coverage: HsaCoverage = self.coverage.get(person, "self")
+        return annual_limit(group, self.year, self.ages.get(person, 0), hsa_coverage=coverage)
 
     def room(self, account: AccountBook) -> Room:
         group = limit_group(account.spec.type.value)
@@ -128,12 +127,14 @@ class LimitContext:
             key = (pc.person, group)
             already = 0.0 if key in seen else self.already(pc.person, group)
             seen.add(key)
-            with_already.append(PlannedContribution(pc.person, pc.account_id, pc.account_type,
-                                                    pc.amount, already))
+            with_already.append(
+                PlannedContribution(pc.person, pc.account_id, pc.account_type, pc.amount, already)
+            )
         if not with_already:
             return []
-        return check_limits(with_already, year=self.year, ages=self.ages,
-                            hsa_coverage=self.coverage)  # type: ignore[arg-type]
+        return check_limits(
+            with_already, year=self.year, ages=self.ages, hsa_coverage=self.coverage
+        )
 
 
 def _sellable(book: Book, account: AccountBook) -> float:
@@ -167,24 +168,32 @@ def route_contribution(book: Book, amount: float) -> tuple[dict[str, float], lis
         flows[acct.id] = take
         used[key] = used.get(key, 0.0) + take
         left -= take
-        limit_text = "no annual limit" if room.group is None else \
-            f"${available:,.2f} of {room.person}'s {room.group.replace('_', ' ')} room left"
+        limit_text = (
+            "no annual limit"
+            if room.group is None
+            else f"${available:,.2f} of {room.person}'s {room.group.replace('_', ' ')} room left"
+        )
         why.append(f"{acct.id}: ${take:,.2f} ({acct.spec.type.value}; {limit_text})")
     if left > 0.005:
-        raise InputError(f"only ${amount - left:,.2f} of the ${amount:,.2f} fits the accounts' "
-                         "contribution room this year; add a taxable account or name one with "
-                         "--account")
+        raise InputError(
+            f"only ${amount - left:,.2f} of the ${amount:,.2f} fits the accounts' "
+            "contribution room this year; add a taxable account or name one with "
+            "--account"
+        )
     return flows, why + limits.notes
 
 
 def route_withdrawal(book: Book, amount: float) -> tuple[dict[str, float], list[str]]:
     """Take a withdrawal from taxable, then tax-deferred, then Roth/HSA accounts."""
-    ordered = sorted(book.accounts, key=lambda a: (WITHDRAWAL_ORDER[a.treatment],
-                                                   a.spec.type is AccountType.HSA))
+    ordered = sorted(
+        book.accounts, key=lambda a: (WITHDRAWAL_ORDER[a.treatment], a.spec.type is AccountType.HSA)
+    )
     total = sum(_sellable(book, a) for a in ordered)
     if amount > total + 0.005:
-        raise InputError(f"the withdrawal of ${amount:,.2f} is more than the ${total:,.2f} the "
-                         "household can raise (holdings of unknown basis are not sold)")
+        raise InputError(
+            f"the withdrawal of ${amount:,.2f} is more than the ${total:,.2f} the "
+            "household can raise (holdings of unknown basis are not sold)"
+        )
     left = amount
     flows: dict[str, float] = {}
     why = []
@@ -208,36 +217,49 @@ def contribute_amount(book: Book, amount: float, account: str | None = None) -> 
     if account is not None:
         acct = _account(book, account)
         if amount < 0 and -amount > _sellable(book, acct) + 0.005:
-            raise InputError(f"account {account}: the withdrawal of ${-amount:,.2f} is more than "
-                             f"the ${_sellable(book, acct):,.2f} it can raise")
+            raise InputError(
+                f"account {account}: the withdrawal of ${-amount:,.2f} is more than "
+                f"the ${_sellable(book, acct):,.2f} it can raise"
+            )
         flows = {acct.id: amount}
     elif len(book.accounts) == 1:
         flows = {book.accounts[0].id: amount}
     elif amount > 0:
         flows, notes = route_contribution(book, amount)
-        notes.insert(0, "no --account given; new money goes to tax-advantaged room first "
-                        "(HSA, IRA, employer plan), then taxable:")
+        notes.insert(
+            0,
+            "no --account given; new money goes to tax-advantaged room first "
+            "(HSA, IRA, employer plan), then taxable:",
+        )
     else:
         flows, notes = route_withdrawal(book, -amount)
-        notes.insert(0, "no --account given; the withdrawal comes from taxable accounts first, "
-                        "then tax-deferred, then Roth/HSA:")
+        notes.insert(
+            0,
+            "no --account given; the withdrawal comes from taxable accounts first, "
+            "then tax-deferred, then Roth/HSA:",
+        )
     scenario = Scenario(flows=flows, allow_buy=amount > 0, allow_sell=amount < 0)
     plan = build_plan(solve_household(book, scenario), command="contribute")
     extra = []
     if amount < 0:
-        deferred = sum(-f for a, f in flows.items()
-                       if book.account(a).treatment is Treatment.TAX_DEFERRED)
+        deferred = sum(
+            -f for a, f in flows.items() if book.account(a).treatment is Treatment.TAX_DEFERRED
+        )
         if deferred > 0:
             rate = book.household.tax.ordinary_rate
-            extra.append(f"the ${deferred:,.2f} from tax-deferred accounts is ordinary income: "
-                         f"about ${deferred * rate:,.2f} of income tax at {rate:.0%} (plus a 10 % "
-                         "penalty before age 59½ unless an exception applies)")
+            extra.append(
+                f"the ${deferred:,.2f} from tax-deferred accounts is ordinary income: "
+                f"about ${deferred * rate:,.2f} of income tax at {rate:.0%} (plus a 10 % "
+                "penalty before age 59½ unless an exception applies)"
+            )
     else:
         checks = LimitContext(book).checks(flows)
         over = [c for c in checks if not c.within_limit]
         for c in over:
-            extra.append(f"{c.person}'s {c.group.replace('_', ' ')} contributions would be "
-                         f"${c.planned:,.2f} against a {c.year} limit of ${c.limit:,.2f}")
+            extra.append(
+                f"{c.person}'s {c.group.replace('_', ' ')} contributions would be "
+                f"${c.planned:,.2f} against a {c.year} limit of ${c.limit:,.2f}"
+            )
         plan = plan.model_copy(update={"limit_checks": [_check_json(c) for c in checks]})
     return plan.model_copy(update={"notes": notes + extra + plan.notes})
 
@@ -252,8 +274,11 @@ def contribute_to_target(book: Book) -> Plan:
     free = tuple(a.id for a in eligible)
     scenario = Scenario(allow_sell=False, free_flow_accounts=free)
     solution = solve_household(book, scenario)
-    needed = {a: float(solution.contributions[i]) for i, a in enumerate(solution.data.accounts)
-              if solution.data.free_flow[i] and solution.contributions[i] > 0.005}
+    needed = {
+        a: float(solution.contributions[i])
+        for i, a in enumerate(solution.data.accounts)
+        if solution.data.free_flow[i] and solution.contributions[i] > 0.005
+    }
     plan = build_plan(solution, command="contribute")
     checks = limits.checks(needed)
     notes = list(limits.notes)
@@ -268,22 +293,31 @@ def contribute_to_target(book: Book) -> Plan:
                 key = (room.person or acct.id, room.group)
                 groups.setdefault(key, []).append(acct.id)
                 caps[key] = room.room
-        scenario = Scenario(allow_sell=False, free_flow_accounts=free,
-                            flow_groups=tuple((tuple(v), caps[k]) for k, v in groups.items()))
+        scenario = Scenario(
+            allow_sell=False,
+            free_flow_accounts=free,
+            flow_groups=tuple((tuple(v), caps[k]) for k, v in groups.items()),
+        )
         capped = build_plan(solve_household(book, scenario), command="contribute")
         best_within = sum(a.contribution for a in capped.accounts)
-        notes.append(f"the contribution does not fit this year's limits; the best within them is "
-                     f"${best_within:,.2f}"
-                     + ("" if capped.target_reached else ", which does not reach the target"))
+        notes.append(
+            f"the contribution does not fit this year's limits; the best within them is "
+            f"${best_within:,.2f}"
+            + ("" if capped.target_reached else ", which does not reach the target")
+        )
         plan = capped
     total_needed = round(sum(needed.values()), 2)
-    return plan.model_copy(update={
-        "contribution_needed": total_needed,
-        "contribution_within_limits": within,
-        "contribution_best_within_limits": None if best_within is None else round(best_within, 2),
-        "limit_checks": [_check_json(c) for c in checks],
-        "notes": notes + plan.notes,
-    })
+    return plan.model_copy(
+        update={
+            "contribution_needed": total_needed,
+            "contribution_within_limits": within,
+            "contribution_best_within_limits": None
+            if best_within is None
+            else round(best_within, 2),
+            "limit_checks": [_check_json(c) for c in checks],
+            "notes": notes + plan.notes,
+        }
+    )
 
 
 def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
@@ -291,8 +325,11 @@ def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
     reaches the target in ``years`` without selling, and the split to return to once there."""
     if years < 1:
         raise InputError("--years must be 1 or more")
-    recurring = {a.id: a.spec.contributions.annual for a in book.accounts
-                 if a.spec.contributions and a.spec.contributions.annual > 0}
+    recurring = {
+        a.id: a.spec.contributions.annual
+        for a in book.accounts
+        if a.spec.contributions and a.spec.contributions.annual > 0
+    }
     if not recurring:
         raise InputError("no account has contributions: {annual: …}; add them to plan a split")
     flows = {a: amount * years for a, amount in recurring.items()}
@@ -306,13 +343,15 @@ def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
         total = flows[acct.id]
         split = {t.fund: round(100 * t.amount / total, 4) for t in acct.trades if t.action == "buy"}
         spec = book.account(acct.id).spec.contributions
-        accounts.append({
-            "id": acct.id,
-            "annual": recurring[acct.id],
-            "current_split": dict(spec.split or {}) if spec else {},
-            "split": split,
-            "then_return_to": steady.get(acct.id, {}),
-        })
+        accounts.append(
+            {
+                "id": acct.id,
+                "annual": recurring[acct.id],
+                "current_split": dict(spec.split or {}) if spec else {},
+                "split": split,
+                "then_return_to": steady.get(acct.id, {}),
+            }
+        )
     return {
         "household": book.name,
         "as_of": book.as_of.isoformat(),
@@ -340,13 +379,17 @@ def _steady_split(book: Book, recurring: dict[str, float]) -> dict[str, dict[str
         acct["cash"] = 0.0
     empty = build_book(data)
     flows = {a: v for a, v in recurring.items()}
-    plan = build_plan(solve_household(empty, Scenario(flows=flows, allow_sell=False)),
-                      command="contribute")
+    plan = build_plan(
+        solve_household(empty, Scenario(flows=flows, allow_sell=False)), command="contribute"
+    )
     out: dict[str, dict[str, float]] = {}
     for acct in plan.accounts:
         if acct.id in recurring:
-            out[acct.id] = {t.fund: round(100 * t.amount / recurring[acct.id], 4)
-                            for t in acct.trades if t.action == "buy"}
+            out[acct.id] = {
+                t.fund: round(100 * t.amount / recurring[acct.id], 4)
+                for t in acct.trades
+                if t.action == "buy"
+            }
     return out
 
 
@@ -357,14 +400,20 @@ def _account(book: Book, account: str) -> AccountBook:
         from householder.io.errors import suggest
 
         hint = suggest(account, [a.id for a in book.accounts])
-        raise InputError(f"--account {account!r} is not an account of the household{hint}; "
-                         f"accounts: {', '.join(a.id for a in book.accounts)}") from None
+        raise InputError(
+            f"--account {account!r} is not an account of the household{hint}; "
+            f"accounts: {', '.join(a.id for a in book.accounts)}"
+        ) from None
 
 
 def _check_json(c: LimitCheck) -> dict[str, object]:
-    return {"person": c.person, "account": c.account, "year": c.year, "limit": c.limit,
-            "planned": round(c.planned, 2), "within_limit": c.within_limit, "group": c.group,
-            "room": round(c.room, 2)}
-
-
-
+    return {
+        "person": c.person,
+        "account": c.account,
+        "year": c.year,
+        "limit": c.limit,
+        "planned": round(c.planned, 2),
+        "within_limit": c.within_limit,
+        "group": c.group,
+        "room": round(c.room, 2),
+    }

@@ -82,8 +82,13 @@ def as_cash(book: Book) -> Book:
 
 def _fund_entry(book: Book, ticker: str) -> dict[str, Any]:
     fund = book.funds[ticker]
-    return {"ticker": ticker, "name": fund.name, "expense_ratio": fund.expense_ratio,
-            "classes": {k: v * 100 for k, v in fund.classes.items()}, "kind": fund.kind.value}
+    return {
+        "ticker": ticker,
+        "name": fund.name,
+        "expense_ratio": fund.expense_ratio,
+        "classes": {k: v * 100 for k, v in fund.classes.items()},
+        "kind": fund.kind.value,
+    }
 
 
 def class_values(book: Book) -> dict[Treatment, dict[str, float]]:
@@ -91,8 +96,11 @@ def class_values(book: Book) -> dict[Treatment, dict[str, float]]:
     rates = tax_rates(book)
     horizon = book.household.policy.horizon_years
     return {
-        t: {k: after_tax_value(t.value, class_assumptions(book, k), rates, horizon)
-            for k in book.allocation_classes if k in book.taxonomy}
+        t: {
+            k: after_tax_value(t.value, class_assumptions(book, k), rates, horizon)
+            for k in book.allocation_classes
+            if k in book.taxonomy
+        }
         for t in Treatment
     }
 
@@ -117,32 +125,47 @@ def locate(book: Book, *, from_current: bool = False) -> Location:
         placement[acct.id] = {k: round(v, 2) for k, v in classes.items() if v > 0.005}
     values = class_values(book)
     treatments = {a.id: a.treatment for a in book.accounts}
-    located = sum(dollars * values[treatments[a]].get(k, 0.0)
-                  for a, classes in placement.items() for k, dollars in classes.items())
+    located = sum(
+        dollars * values[treatments[a]].get(k, 0.0)
+        for a, classes in placement.items()
+        for k, dollars in classes.items()
+    )
     mix = {r.cls: r.after for r in plan.allocation}
     if book.after_tax:  # each account holds the mix: its pre-tax fractions are the mix too
         mix = {r.cls: r.value_after for r in plan.allocation}
         total = sum(mix.values())
         mix = {k: v / total for k, v in mix.items()} if total else mix
-    uniform = sum(a.value * sum(w * values[a.treatment].get(k, 0.0) for k, w in mix.items())
-                  for a in book.accounts)
+    uniform = sum(
+        a.value * sum(w * values[a.treatment].get(k, 0.0) for k, w in mix.items())
+        for a in book.accounts
+    )
     horizon = book.household.policy.horizon_years
     bps = ((located / uniform) ** (1.0 / horizon) - 1.0) * 1e4 if uniform > 0 else 0.0
     matters = _location_matters(values, [k for k, w in mix.items() if w > 0])
     notes = list(plan.shortfall) + [n for n in plan.notes if not n.startswith("Nothing")]
     if not matters:
-        notes.insert(0, "Location does not matter for this household: every class is worth the "
-                        "same after tax in every account (check the tax rates and assumptions).")
+        notes.insert(
+            0,
+            "Location does not matter for this household: every class is worth the "
+            "same after tax in every account (check the tax rates and assumptions).",
+        )
     return Location(
-        household=book.name, as_of=book.as_of.isoformat(),
+        household=book.name,
+        as_of=book.as_of.isoformat(),
         allocation_basis=book.household.policy.allocation_basis.value,
-        horizon_years=horizon, from_current=from_current, placement=placement,
-        after_tax_value_uniform=round(uniform, 2), after_tax_value_located=round(located, 2),
-        annual_benefit_bps=round(bps, 2), annual_difference_bps=round(bps, 2),
-        location_matters=matters, target_reached=plan.target_reached,
-        why=_why(book, placement, values, matters), account_types={a.id: a.spec.type.value
-                                                                    for a in book.accounts},
-        notes=notes, plan=plan.to_json() if from_current else None,
+        horizon_years=horizon,
+        from_current=from_current,
+        placement=placement,
+        after_tax_value_uniform=round(uniform, 2),
+        after_tax_value_located=round(located, 2),
+        annual_benefit_bps=round(bps, 2),
+        annual_difference_bps=round(bps, 2),
+        location_matters=matters,
+        target_reached=plan.target_reached,
+        why=_why(book, placement, values, matters),
+        account_types={a.id: a.spec.type.value for a in book.accounts},
+        notes=notes,
+        plan=plan.to_json() if from_current else None,
     )
 
 
@@ -159,8 +182,12 @@ def _location_matters(values: dict[Treatment, dict[str, float]], classes: list[s
     return False
 
 
-def _why(book: Book, placement: dict[str, dict[str, float]],
-         values: dict[Treatment, dict[str, float]], matters: bool) -> dict[str, str]:
+def _why(
+    book: Book,
+    placement: dict[str, dict[str, float]],
+    values: dict[Treatment, dict[str, float]],
+    matters: bool,
+) -> dict[str, str]:
     rates = tax_rates(book)
     out: dict[str, str] = {}
     treatments = {a.id: a.treatment for a in book.accounts}
@@ -174,16 +201,23 @@ def _why(book: Book, placement: dict[str, dict[str, float]],
             continue
         info = book.taxonomy[k]
         drag = annual_tax_drag(class_assumptions(book, k), rates)
-        where = ", ".join(f"{t.value.replace('_', '-')} ${d:,.0f}" for t, d in
-                          sorted(where_by.items(), key=lambda kv: -kv[1]))
+        where = ", ".join(
+            f"{t.value.replace('_', '-')} ${d:,.0f}"
+            for t, d in sorted(where_by.items(), key=lambda kv: -kv[1])
+        )
         if not matters:
             out[k] = f"{k} sits in {where}; every account is worth the same for it here."
             continue
         parts = [f"{k} sits in {where}:"]
-        parts.append(f"expected return {info.expected_return:.1%}, so a Roth dollar of it grows "
-                     f"to {values[Treatment.TAX_EXEMPT][k]:.2f} after {book.household.policy.horizon_years} years")
-        parts.append(f"in taxable it would lose about {drag:.2%} a year to tax "
-                     f"({info.income.value.replace('_', '-')} yield {info.yield_:.1%})")
+        parts.append(
+            f"expected return {info.expected_return:.1%}, so a Roth dollar of it grows "
+            f"to {values[Treatment.TAX_EXEMPT][k]:.2f} after "
+            f"{book.household.policy.horizon_years} years"
+        )
+        parts.append(
+            f"in taxable it would lose about {drag:.2%} a year to tax "
+            f"({info.income.value.replace('_', '-')} yield {info.yield_:.1%})"
+        )
         out[k] = " ".join(parts[:1]) + " " + "; ".join(parts[1:]) + "."
     return out
 
@@ -196,8 +230,9 @@ def sweep_values(spec: str) -> tuple[str, list[float]]:
         name, rng = spec.split("=", 1)
         start, stop, step = (float(x) for x in rng.split(":"))
     except ValueError:
-        raise InputError(f"--sweep {spec!r}: write name=start:stop:step, e.g. "
-                         "retirement_rate=0.12:0.37:0.05") from None
+        raise InputError(
+            f"--sweep {spec!r}: write name=start:stop:step, e.g. retirement_rate=0.12:0.37:0.05"
+        ) from None
     if step <= 0 or stop < start:
         raise InputError(f"--sweep {spec!r}: step must be > 0 and stop ≥ start")
     n = int((stop - start) / step + 1e-9) + 1
@@ -206,8 +241,14 @@ def sweep_values(spec: str) -> tuple[str, list[float]]:
     return name.strip(), [round(start + i * step, 10) for i in range(n)]
 
 
-SWEEPABLE = ("retirement_rate", "ordinary_rate", "long_term_rate", "horizon_years",
-             "return.<class>", "yield.<class>")
+SWEEPABLE = (
+    "retirement_rate",
+    "ordinary_rate",
+    "long_term_rate",
+    "horizon_years",
+    "return.<class>",
+    "yield.<class>",
+)
 
 
 def with_setting(book: Book, name: str, value: float) -> Book:
@@ -218,7 +259,7 @@ def with_setting(book: Book, name: str, value: float) -> Book:
     if name in {"retirement_rate", "ordinary_rate", "long_term_rate"}:
         data.setdefault("tax", {})[name] = value
     elif name == "horizon_years":
-        data.setdefault("policy", {})["horizon_years"] = int(round(value))
+        data.setdefault("policy", {})["horizon_years"] = round(value)
     elif name.startswith(("return.", "yield.")):
         field, cls = name.split(".", 1)
         if cls not in book.taxonomy:

@@ -136,5 +136,9 @@ class Plan(Result):
         return doc
 
 
-CONTRIBUTE_ONLY = ("contribution_needed", "contribution_within_limits",
-                   "contribution_best_within_limits", "limit_checks")
+CONTRIBUTE_ONLY = (
+    "contribution_needed",
+    "contribution_within_limits",
+    "contribution_best_within_limits",
+    "limit_checks",
+)

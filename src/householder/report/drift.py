@@ -61,8 +61,16 @@ def drift_tables(book: Book, drift: Drift) -> list[Table]:
     )
     for r in drift.rows:
         status = "[red]OUT OF BAND[/red]" if r.breached else "ok"
-        main.rows.append([r.cls, pct(r.target), pct(r.before), points(r.drift),
-                          f"{pct(r.band.low)} – {pct(r.band.high)}", status])
+        main.rows.append(
+            [
+                r.cls,
+                pct(r.target),
+                pct(r.before),
+                points(r.drift),
+                f"{pct(r.band.low)} – {pct(r.band.high)}",
+                status,
+            ]
+        )
     main.caption = (
         "A class is out of band past the policy's bands (default 5/25: 5 points, or 25 % of "
         "its target for classes under 20 %)."
@@ -75,7 +83,12 @@ def drift_tables(book: Book, drift: Drift) -> list[Table]:
         headers=["account", "type", "value", *classes],
     )
     for a in drift.accounts:
-        per_account.rows.append([a.id, a.type, money(a.value),
-                                 *[pct(a.allocation.get(c, 0.0) / a.value if a.value else 0.0)
-                                   for c in classes]])
+        per_account.rows.append(
+            [
+                a.id,
+                a.type,
+                money(a.value),
+                *[pct(a.allocation.get(c, 0.0) / a.value if a.value else 0.0) for c in classes],
+            ]
+        )
     return [main, per_account]

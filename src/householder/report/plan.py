@@ -14,12 +14,23 @@ def trade_rows(plan: Plan) -> list[list[str]]:
     for acct in plan.accounts:
         for t in acct.trades:
             lots = " ".join(
-                f"{lot.id}:{lot.shares:g}" if lot.shares is not None else f"{lot.id}:${lot.proceeds:.2f}"
+                f"{lot.id}:{lot.shares:g}"
+                if lot.shares is not None
+                else f"{lot.id}:${lot.proceeds:.2f}"
                 for lot in t.lots
             )
-            rows.append([acct.id, t.fund, t.action, f"{t.amount:.2f}",
-                         "" if t.shares is None else f"{t.shares:g}",
-                         "" if t.price is None else f"{t.price:g}", lots, t.reason])
+            rows.append(
+                [
+                    acct.id,
+                    t.fund,
+                    t.action,
+                    f"{t.amount:.2f}",
+                    "" if t.shares is None else f"{t.shares:g}",
+                    "" if t.price is None else f"{t.price:g}",
+                    lots,
+                    t.reason,
+                ]
+            )
     return rows
 
 
@@ -27,12 +38,13 @@ def plan_tables(plan: Plan) -> list[Table]:
     basis = plan.allocation_basis.replace("_", "-")
     alloc = Table(
         title=f"{plan.household}: {plan.command} on {plan.as_of} ({basis}, "
-              f"{money(plan.total_value)})",
+        f"{money(plan.total_value)})",
         headers=["class", "target", "before", "after", "off target after"],
     )
     for r in plan.allocation:
-        alloc.rows.append([r.cls, pct(r.target), pct(r.before), pct(r.after),
-                           points(r.after - r.target)])
+        alloc.rows.append(
+            [r.cls, pct(r.target), pct(r.before), pct(r.after), points(r.after - r.target)]
+        )
     tables = [alloc]
     for acct in plan.accounts:
         if not acct.trades:
@@ -41,14 +53,27 @@ def plan_tables(plan: Plan) -> list[Table]:
         if acct.contribution:
             word = "contribution" if acct.contribution > 0 else "withdrawal"
             title += f"  {word} {money(abs(acct.contribution))}"
-        table = Table(title=title, headers=["action", "fund", "amount", "shares", "lots", "why"],
-                      justify=["left", "left", "right", "right", "left", "left"])
+        table = Table(
+            title=title,
+            headers=["action", "fund", "amount", "shares", "lots", "why"],
+            justify=["left", "left", "right", "right", "left", "left"],
+        )
         for t in acct.trades:
             action = "[red]SELL[/red]" if t.action == "sell" else "[green]BUY[/green]"
-            lots = ", ".join(f"{lot.id} ({lot.term}, {'+' if lot.gain >= 0 else '-'}"
-                             f"{money(abs(lot.gain))})" for lot in t.lots)
-            table.rows.append([action, t.fund, money(t.amount),
-                               "" if t.shares is None else f"{t.shares:g}", lots, t.reason])
+            lots = ", ".join(
+                f"{lot.id} ({lot.term}, {'+' if lot.gain >= 0 else '-'}{money(abs(lot.gain))})"
+                for lot in t.lots
+            )
+            table.rows.append(
+                [
+                    action,
+                    t.fund,
+                    money(t.amount),
+                    "" if t.shares is None else f"{t.shares:g}",
+                    lots,
+                    t.reason,
+                ]
+            )
         if acct.cash_after >= 0.005:
             table.caption = f"cash after: {money(acct.cash_after)}"
         tables.append(table)
@@ -58,14 +83,20 @@ def plan_tables(plan: Plan) -> list[Table]:
         ["realized short-term gain", money(tax.short_term_gain)],
         ["realized long-term gain", money(tax.long_term_gain)],
         ["estimated tax (exact)", money(tax.estimated_tax)],
-        ["fees per year, before → after",
-         f"{money(plan.fees.annual_before)} → {money(plan.fees.annual_after)}"],
-        ["location value (today's $), before → after",
-         f"{money(plan.costs.location_value_before)} → {money(plan.costs.location_value)}"],
+        [
+            "fees per year, before → after",
+            f"{money(plan.fees.annual_before)} → {money(plan.fees.annual_after)}",
+        ],
+        [
+            "location value (today's $), before → after",
+            f"{money(plan.costs.location_value_before)} → {money(plan.costs.location_value)}",
+        ],
         ["largest drift after", pct(plan.costs.remaining_drift)],
     ]
     if tax.wash_sales:
-        summary.rows.append(["wash sales", ", ".join(f"{w.fund} lot {w.lot}" for w in tax.wash_sales)])
+        summary.rows.append(
+            ["wash sales", ", ".join(f"{w.fund} lot {w.lot}" for w in tax.wash_sales)]
+        )
     tables.append(summary)
     return tables
 
@@ -76,7 +107,10 @@ def plan_messages(plan: Plan) -> list[str]:
         out.append("[green]Nothing to do: the household is already on target.[/green]")
     elif plan.target_reached:
         n = sum(len(a.trades) for a in plan.accounts)
-        out.append(f"[green]{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} the household to its target.[/green]")
+        out.append(
+            f"[green]{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} "
+            "the household to its target.[/green]"
+        )
     for line in plan.shortfall:
         out.append(f"[yellow]Closest possible:[/yellow] {line}")
     for note in plan.notes:
