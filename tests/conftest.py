@@ -45,10 +45,20 @@ KENDRA: dict[str, Any] = {
     },
     "target": {"stocks": 75, "bonds": 25},
     "funds": [
-        {"ticker": "STOCK", "name": "Broad stock index fund", "expense_ratio": "0.04%",
-         "classes": {"stocks": 100}, "kind": "mutual_fund"},
-        {"ticker": "BOND", "name": "Broad bond index fund", "expense_ratio": "0.05%",
-         "classes": {"bonds": 100}, "kind": "mutual_fund"},
+        {
+            "ticker": "STOCK",
+            "name": "Broad stock index fund",
+            "expense_ratio": "0.04%",
+            "classes": {"stocks": 100},
+            "kind": "mutual_fund",
+        },
+        {
+            "ticker": "BOND",
+            "name": "Broad bond index fund",
+            "expense_ratio": "0.05%",
+            "classes": {"bonds": 100},
+            "kind": "mutual_fund",
+        },
     ],
     "accounts": [
         {
@@ -67,8 +77,12 @@ TWO_ACCOUNT: dict[str, Any] = {
     "name": "Two accounts",
     "as_of": "2025-06-30",
     "people": [{"id": "alex", "birth_year": 1980}],
-    "tax": {"filing_status": "single", "ordinary_rate": "24%", "long_term_rate": "15%",
-            "retirement_rate": "22%"},
+    "tax": {
+        "filing_status": "single",
+        "ordinary_rate": "24%",
+        "long_term_rate": "15%",
+        "retirement_rate": "22%",
+    },
     "target": {"stocks": 60, "bonds": 40},
     "accounts": [
         {
@@ -164,7 +178,9 @@ def taxable_book() -> Book:
 def shared_cases() -> Path:
     """``../shared/cases`` (the worked examples from public sources); skips when absent."""
     if not SHARED_CASES.is_dir():
-        pytest.skip(f"shared worked examples not found at {SHARED_CASES} (expected beside the repo)")
+        pytest.skip(
+            f"shared worked examples not found at {SHARED_CASES} (expected beside the repo)"
+        )
     return SHARED_CASES
 
 

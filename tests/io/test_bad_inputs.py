@@ -32,10 +32,18 @@ BASE: dict[str, Any] = {
     "tax": {"filing_status": "single", "ordinary_rate": "24%", "long_term_rate": "15%"},
     "target": {"stocks": 75, "bonds": 25},
     "funds": [
-        {"ticker": "STOCK", "expense_ratio": "0.04%", "classes": {"stocks": 100},
-         "kind": "mutual_fund"},
-        {"ticker": "BOND", "expense_ratio": "0.05%", "classes": {"bonds": 100},
-         "kind": "mutual_fund"},
+        {
+            "ticker": "STOCK",
+            "expense_ratio": "0.04%",
+            "classes": {"stocks": 100},
+            "kind": "mutual_fund",
+        },
+        {
+            "ticker": "BOND",
+            "expense_ratio": "0.05%",
+            "classes": {"bonds": 100},
+            "kind": "mutual_fund",
+        },
     ],
     "accounts": [
         {
@@ -145,145 +153,382 @@ MINIMAL = "as_of: 2024-12-31\ntarget: {stocks: 100}\naccounts: [{id: a, type: ro
 
 CASES = [
     # -- unknown keys: a typo must not pass silently ---------------------------------------------
-    Case("typo-top-level-key", "acounts", "did you mean 'accounts'",
-         rename("accounts", "acounts"), problems=2),  # + accounts: required
-    Case("typo-fund-key", "funds[0].expense_ration", "did you mean 'expense_ratio'",
-         rename("funds.0.expense_ratio", "expense_ration"), problems=2),  # + expense_ratio needed
-    Case("typo-holding-key", "accounts[0].holdings[1].valeu", "did you mean 'value'",
-         rename("accounts.0.holdings.1.value", "valeu"), problems=2),  # + no amount given
-    Case("typo-policy-key", "policy.bands.absolut", "did you mean 'absolute'",
-         put("policy", {"bands": {"absolut": 5}})),
+    Case(
+        "typo-top-level-key",
+        "acounts",
+        "did you mean 'accounts'",
+        rename("accounts", "acounts"),
+        problems=2,
+    ),  # + accounts: required
+    Case(
+        "typo-fund-key",
+        "funds[0].expense_ration",
+        "did you mean 'expense_ratio'",
+        rename("funds.0.expense_ratio", "expense_ration"),
+        problems=2,
+    ),  # + expense_ratio needed
+    Case(
+        "typo-holding-key",
+        "accounts[0].holdings[1].valeu",
+        "did you mean 'value'",
+        rename("accounts.0.holdings.1.value", "valeu"),
+        problems=2,
+    ),  # + no amount given
+    Case(
+        "typo-policy-key",
+        "policy.bands.absolut",
+        "did you mean 'absolute'",
+        put("policy", {"bands": {"absolut": 5}}),
+    ),
     # -- target ----------------------------------------------------------------------------------
-    Case("target-not-100", "target", "sum to 95, not 100", put("target", {"stocks": 70, "bonds": 25})),
-    Case("target-as-fractions", "target", "write 75, not 0.75",
-         put("target", {"stocks": 0.75, "bonds": 0.25})),
-    Case("target-unknown-class", "target.bondz", "did you mean 'bonds'",
-         put("target", {"stocks": 75, "bondz": 25})),
-    Case("target-negative-weight", "target.bonds", "must not be negative",
-         put("target", {"stocks": 125, "bonds": -25})),
-    Case("target-nested-split-not-100", "target.stocks.split", "sum to 90, not 100",
-         put("target", {"stocks": {"weight": 75, "split": {"us_stocks": 50, "intl_stocks": 40}},
-                        "bonds": 25}),
-         problems=2),  # + STOCK names stocks only as a whole
-    Case("target-nested-typo", "target.stocks.wieght", "did you mean 'weight'",
-         put("target", {"stocks": {"wieght": 75}, "bonds": 25}), problems=2),  # + weight: required
-    Case("target-class-and-its-child", "target.stocks", "contains 'us_stocks'",
-         put("target", {"stocks": 50, "us_stocks": 25, "bonds": 25})),
+    Case(
+        "target-not-100", "target", "sum to 95, not 100", put("target", {"stocks": 70, "bonds": 25})
+    ),
+    Case(
+        "target-as-fractions",
+        "target",
+        "write 75, not 0.75",
+        put("target", {"stocks": 0.75, "bonds": 0.25}),
+    ),
+    Case(
+        "target-unknown-class",
+        "target.bondz",
+        "did you mean 'bonds'",
+        put("target", {"stocks": 75, "bondz": 25}),
+    ),
+    Case(
+        "target-negative-weight",
+        "target.bonds",
+        "must not be negative",
+        put("target", {"stocks": 125, "bonds": -25}),
+    ),
+    Case(
+        "target-nested-split-not-100",
+        "target.stocks.split",
+        "sum to 90, not 100",
+        put(
+            "target",
+            {"stocks": {"weight": 75, "split": {"us_stocks": 50, "intl_stocks": 40}}, "bonds": 25},
+        ),
+        problems=2,
+    ),  # + STOCK names stocks only as a whole
+    Case(
+        "target-nested-typo",
+        "target.stocks.wieght",
+        "did you mean 'weight'",
+        put("target", {"stocks": {"wieght": 75}, "bonds": 25}),
+        problems=2,
+    ),  # + weight: required
+    Case(
+        "target-class-and-its-child",
+        "target.stocks",
+        "contains 'us_stocks'",
+        put("target", {"stocks": 50, "us_stocks": 25, "bonds": 25}),
+    ),
     Case("target-a-list", "target", "must be a mapping", put("target", ["stocks", "bonds"])),
     # -- funds -----------------------------------------------------------------------------------
-    Case("fund-unknown-trailing-space", "accounts[0].holdings[0].fund", "did you mean 'VTSAX'",
-         both(put("accounts.0.holdings.0.fund", "VTSAX "), put("accounts.0.menu", None),
-              drop("accounts.0.contributions"))),
-    Case("fund-classes-not-100", "funds[0].classes", "classes sum to 90, not 100",
-         put("funds.0.classes", {"stocks": 90})),
-    Case("fund-unknown-class", "funds[0].classes.stockz", "did you mean 'stocks'",
-         put("funds.0.classes", {"stockz": 100})),
-    Case("fund-expense-ratio-over-5-percent", "funds[0].expense_ratio", "at most 0.05 (5%)",
-         put("funds.0.expense_ratio", "6%")),
+    Case(
+        "fund-unknown-trailing-space",
+        "accounts[0].holdings[0].fund",
+        "did you mean 'VTSAX'",
+        both(
+            put("accounts.0.holdings.0.fund", "VTSAX "),
+            put("accounts.0.menu", None),
+            drop("accounts.0.contributions"),
+        ),
+    ),
+    Case(
+        "fund-classes-not-100",
+        "funds[0].classes",
+        "classes sum to 90, not 100",
+        put("funds.0.classes", {"stocks": 90}),
+    ),
+    Case(
+        "fund-unknown-class",
+        "funds[0].classes.stockz",
+        "did you mean 'stocks'",
+        put("funds.0.classes", {"stockz": 100}),
+    ),
+    Case(
+        "fund-expense-ratio-over-5-percent",
+        "funds[0].expense_ratio",
+        "at most 0.05 (5%)",
+        put("funds.0.expense_ratio", "6%"),
+    ),
     Case("fund-kind-unknown", "funds[0].kind", "'etn' is not one of", put("funds.0.kind", "etn")),
-    Case("fund-not-in-catalog-without-classes", "funds[2].classes", "not in the bundled catalog",
-         lambda d: d["funds"].append({"ticker": "MYFUND", "expense_ratio": "0.1%"})),
-    Case("fund-listed-twice", "funds[2].ticker", "listed twice",
-         lambda d: d["funds"].append(dict(d["funds"][0]))),
-    Case("fund-names-a-class-the-target-splits", "funds[0].classes.stocks",
-         "splits it into us_stocks, intl_stocks",
-         put("target", {"stocks": {"weight": 75, "split": {"us_stocks": 60, "intl_stocks": 40}},
-                        "bonds": 25})),
-    Case("menu-unknown-fund", "accounts[0].menu[2]", "'NOPE' is not a known fund",
-         put("accounts.0.menu", ["STOCK", "BOND", "NOPE"])),
+    Case(
+        "fund-not-in-catalog-without-classes",
+        "funds[2].classes",
+        "not in the bundled catalog",
+        lambda d: d["funds"].append({"ticker": "MYFUND", "expense_ratio": "0.1%"}),
+    ),
+    Case(
+        "fund-listed-twice",
+        "funds[2].ticker",
+        "listed twice",
+        lambda d: d["funds"].append(dict(d["funds"][0])),
+    ),
+    Case(
+        "fund-names-a-class-the-target-splits",
+        "funds[0].classes.stocks",
+        "splits it into us_stocks, intl_stocks",
+        put(
+            "target",
+            {"stocks": {"weight": 75, "split": {"us_stocks": 60, "intl_stocks": 40}}, "bonds": 25},
+        ),
+    ),
+    Case(
+        "menu-unknown-fund",
+        "accounts[0].menu[2]",
+        "'NOPE' is not a known fund",
+        put("accounts.0.menu", ["STOCK", "BOND", "NOPE"]),
+    ),
     # -- holdings and lots -----------------------------------------------------------------------
-    Case("holding-negative-value", "accounts[0].holdings[0].value", "must not be negative",
-         put("accounts.0.holdings.0.value", -17000)),
+    Case(
+        "holding-negative-value",
+        "accounts[0].holdings[0].value",
+        "must not be negative",
+        put("accounts.0.holdings.0.value", -17000),
+    ),
     Case("holding-nan-value", "accounts[0].holdings[0].value", "finite", text=MINIMAL % ".nan"),
-    Case("holding-infinite-value", "accounts[0].holdings[0].value", "finite", text=MINIMAL % ".inf"),
-    Case("holding-huge-integer", "accounts[0].holdings[0].value", "too large",
-         text=MINIMAL % ("9" * 400)),
-    Case("holding-value-is-text", "accounts[0].holdings[0].value",
-         "expected a dollar amount, got 'a lot'", put("accounts.0.holdings.0.value", "a lot")),
-    Case("holding-without-amount", "accounts[0].holdings[0]", "give value, or shares",
-         put("accounts.0.holdings.0", {"fund": "STOCK"})),
-    Case("holding-shares-without-price", "accounts[0].holdings[0].price",
-         "STOCK has shares but no price", put("accounts.0.holdings.0", {"fund": "STOCK", "shares": 10})),
-    Case("holding-two-prices", "accounts[1].holdings[0].price", "one fund has one price",
-         add_holding(0, {"fund": "VTI", "shares": 1, "price": 300})),
-    Case("holding-value-not-shares-times-price", "accounts[0].holdings[0]", "is not shares x price",
-         put("accounts.0.holdings.0", {"fund": "STOCK", "value": 1000, "shares": 10, "price": 50})),
-    Case("holding-held-twice", "accounts[0].holdings[2].fund", "held twice",
-         add_holding(0, {"fund": "STOCK", "value": 1})),
-    Case("lots-disagree-with-shares", "accounts[1].holdings[0]", "lots hold 10 shares but shares is 12",
-         put("accounts.1.holdings.0.shares", 12)),
-    Case("lot-acquired-after-as-of", "accounts[1].holdings[0].lots[0].acquired", "is after as_of",
-         put("accounts.1.holdings.0.lots.0.acquired", "2025-01-05")),
-    Case("lot-bad-date", "accounts[1].holdings[0].lots[0].acquired", "'2024-02-30' is not a date",
-         text=yaml.safe_dump(BASE, sort_keys=False).replace("'2019-03-15'", "2024-02-30")),
-    Case("lot-negative-shares", "accounts[1].holdings[0].lots[0].shares", "must be at least 0",
-         put("accounts.1.holdings.0.lots.0.shares", -1)),
-    Case("cost-without-acquired", "accounts[1].holdings[0].acquired", "needs its acquired date",
-         put("accounts.1.holdings.0", {"fund": "VTI", "shares": 3, "price": 290, "cost": 600})),
+    Case(
+        "holding-infinite-value", "accounts[0].holdings[0].value", "finite", text=MINIMAL % ".inf"
+    ),
+    Case(
+        "holding-huge-integer",
+        "accounts[0].holdings[0].value",
+        "too large",
+        text=MINIMAL % ("9" * 400),
+    ),
+    Case(
+        "holding-value-is-text",
+        "accounts[0].holdings[0].value",
+        "expected a dollar amount, got 'a lot'",
+        put("accounts.0.holdings.0.value", "a lot"),
+    ),
+    Case(
+        "holding-without-amount",
+        "accounts[0].holdings[0]",
+        "give value, or shares",
+        put("accounts.0.holdings.0", {"fund": "STOCK"}),
+    ),
+    Case(
+        "holding-shares-without-price",
+        "accounts[0].holdings[0].price",
+        "STOCK has shares but no price",
+        put("accounts.0.holdings.0", {"fund": "STOCK", "shares": 10}),
+    ),
+    Case(
+        "holding-two-prices",
+        "accounts[1].holdings[0].price",
+        "one fund has one price",
+        add_holding(0, {"fund": "VTI", "shares": 1, "price": 300}),
+    ),
+    Case(
+        "holding-value-not-shares-times-price",
+        "accounts[0].holdings[0]",
+        "is not shares x price",
+        put("accounts.0.holdings.0", {"fund": "STOCK", "value": 1000, "shares": 10, "price": 50}),
+    ),
+    Case(
+        "holding-held-twice",
+        "accounts[0].holdings[2].fund",
+        "held twice",
+        add_holding(0, {"fund": "STOCK", "value": 1}),
+    ),
+    Case(
+        "lots-disagree-with-shares",
+        "accounts[1].holdings[0]",
+        "lots hold 10 shares but shares is 12",
+        put("accounts.1.holdings.0.shares", 12),
+    ),
+    Case(
+        "lot-acquired-after-as-of",
+        "accounts[1].holdings[0].lots[0].acquired",
+        "is after as_of",
+        put("accounts.1.holdings.0.lots.0.acquired", "2025-01-05"),
+    ),
+    Case(
+        "lot-bad-date",
+        "accounts[1].holdings[0].lots[0].acquired",
+        "'2024-02-30' is not a date",
+        text=yaml.safe_dump(BASE, sort_keys=False).replace("'2019-03-15'", "2024-02-30"),
+    ),
+    Case(
+        "lot-negative-shares",
+        "accounts[1].holdings[0].lots[0].shares",
+        "must be at least 0",
+        put("accounts.1.holdings.0.lots.0.shares", -1),
+    ),
+    Case(
+        "cost-without-acquired",
+        "accounts[1].holdings[0].acquired",
+        "needs its acquired date",
+        put("accounts.1.holdings.0", {"fund": "VTI", "shares": 3, "price": 290, "cost": 600}),
+    ),
     Case("price-negative", "prices.VTI", "must be more than 0", put("prices", {"VTI": -1})),
     # -- accounts and people ---------------------------------------------------------------------
-    Case("account-duplicate-id", "accounts[1].id", "'k401' is used twice", put("accounts.1.id", "k401")),
-    Case("account-owner-not-a-person", "accounts[0].owner", "did you mean 'kendra'",
-         put("accounts.0.owner", "kendr")),
-    Case("account-joint-ira", "accounts[0].owner", "has one owner, not 'joint'",
-         put("accounts.0.owner", "joint")),
-    Case("account-type-unknown", "accounts[0].type", "'401k' is not one of",
-         put("accounts.0.type", "401k")),
-    Case("account-negative-cash", "accounts[1].cash", "must not be negative",
-         put("accounts.1.cash", -10)),
+    Case(
+        "account-duplicate-id",
+        "accounts[1].id",
+        "'k401' is used twice",
+        put("accounts.1.id", "k401"),
+    ),
+    Case(
+        "account-owner-not-a-person",
+        "accounts[0].owner",
+        "did you mean 'kendra'",
+        put("accounts.0.owner", "kendr"),
+    ),
+    Case(
+        "account-joint-ira",
+        "accounts[0].owner",
+        "has one owner, not 'joint'",
+        put("accounts.0.owner", "joint"),
+    ),
+    Case(
+        "account-type-unknown",
+        "accounts[0].type",
+        "'401k' is not one of",
+        put("accounts.0.type", "401k"),
+    ),
+    Case(
+        "account-negative-cash",
+        "accounts[1].cash",
+        "must not be negative",
+        put("accounts.1.cash", -10),
+    ),
     Case("accounts-empty", "accounts", "is empty", put("accounts", [])),
     Case("accounts-a-mapping", "accounts", "must be a list", put("accounts", {"id": "k401"})),
-    Case("contribution-split-off-menu", "accounts[0].contributions.split.VTI",
-         "not on this account's menu", put("accounts.0.contributions.split", {"STOCK": 50, "VTI": 50})),
-    Case("contribution-split-not-100", "accounts[0].contributions.split", "sum to 90",
-         put("accounts.0.contributions.split", {"STOCK": 50, "BOND": 40})),
-    Case("hsa-coverage-on-a-401k", "accounts[0].hsa_coverage", "only an hsa account",
-         put("accounts.0.hsa_coverage", "family")),
-    Case("person-born-after-as-of", "people[0].birth_date", "is after as_of",
-         put("people.0", {"id": "kendra", "birth_date": "2030-01-01"})),
-    Case("person-named-joint", "people[1].id", "'joint' is reserved",
-         lambda d: d["people"].append({"id": "joint"})),
+    Case(
+        "contribution-split-off-menu",
+        "accounts[0].contributions.split.VTI",
+        "not on this account's menu",
+        put("accounts.0.contributions.split", {"STOCK": 50, "VTI": 50}),
+    ),
+    Case(
+        "contribution-split-not-100",
+        "accounts[0].contributions.split",
+        "sum to 90",
+        put("accounts.0.contributions.split", {"STOCK": 50, "BOND": 40}),
+    ),
+    Case(
+        "hsa-coverage-on-a-401k",
+        "accounts[0].hsa_coverage",
+        "only an hsa account",
+        put("accounts.0.hsa_coverage", "family"),
+    ),
+    Case(
+        "person-born-after-as-of",
+        "people[0].birth_date",
+        "is after as_of",
+        put("people.0", {"id": "kendra", "birth_date": "2030-01-01"}),
+    ),
+    Case(
+        "person-named-joint",
+        "people[1].id",
+        "'joint' is reserved",
+        lambda d: d["people"].append({"id": "joint"}),
+    ),
     # -- tax, policy, classes --------------------------------------------------------------------
-    Case("filing-status-unknown", "tax.filing_status", "did you mean 'married_joint'",
-         put("tax.filing_status", "married")),
-    Case("rate-not-a-number", "tax.ordinary_rate", "expected a rate (0.24 or '24%'), got 'abc%'",
-         put("tax.ordinary_rate", "abc%")),
-    Case("rate-written-as-percent-number", "tax.ordinary_rate", "write 0.24 or '24%'",
-         put("tax.ordinary_rate", 24)),
-    Case("policy-basis-unknown", "policy.allocation_basis", "did you mean 'after_tax'",
-         put("policy", {"allocation_basis": "aftertax"})),
-    Case("class-parent-unknown", "classes[0].parent", "did you mean 'real_assets'",
-         put("classes", [{"id": "silver", "parent": "real_asset"}])),
+    Case(
+        "filing-status-unknown",
+        "tax.filing_status",
+        "did you mean 'married_joint'",
+        put("tax.filing_status", "married"),
+    ),
+    Case(
+        "rate-not-a-number",
+        "tax.ordinary_rate",
+        "expected a rate (0.24 or '24%'), got 'abc%'",
+        put("tax.ordinary_rate", "abc%"),
+    ),
+    Case(
+        "rate-written-as-percent-number",
+        "tax.ordinary_rate",
+        "write 0.24 or '24%'",
+        put("tax.ordinary_rate", 24),
+    ),
+    Case(
+        "policy-basis-unknown",
+        "policy.allocation_basis",
+        "did you mean 'after_tax'",
+        put("policy", {"allocation_basis": "aftertax"}),
+    ),
+    Case(
+        "class-parent-unknown",
+        "classes[0].parent",
+        "did you mean 'real_assets'",
+        put("classes", [{"id": "silver", "parent": "real_asset"}]),
+    ),
     # -- the top level and dates -----------------------------------------------------------------
     Case("missing-as-of", "as_of", "required", drop("as_of")),
     Case("missing-accounts", "accounts", "required", drop("accounts")),
     Case("missing-target", "target", "required", drop("target")),
-    Case("bad-date", "as_of", "'2024-13-45' is not a date; write YYYY-MM-DD",
-         text=yaml.safe_dump(BASE, sort_keys=False).replace("'2024-12-31'", "2024-13-45")),
-    Case("date-with-a-time", "as_of", "is not a date",
-         text=yaml.safe_dump(BASE, sort_keys=False).replace("'2024-12-31'", "2024-12-31 10:30:00")),
+    Case(
+        "bad-date",
+        "as_of",
+        "'2024-13-45' is not a date; write YYYY-MM-DD",
+        text=yaml.safe_dump(BASE, sort_keys=False).replace("'2024-12-31'", "2024-13-45"),
+    ),
+    Case(
+        "date-with-a-time",
+        "as_of",
+        "is not a date",
+        text=yaml.safe_dump(BASE, sort_keys=False).replace("'2024-12-31'", "2024-12-31 10:30:00"),
+    ),
     Case("empty-file", "", "the file is empty", text=""),
     Case("only-a-comment", "", "the file is empty", text="# nothing yet\n"),
-    Case("top-level-list", "", "the top level is a list; it must be a mapping",
-         text="- name: Kendra\n- as_of: 2024-12-31\n"),
+    Case(
+        "top-level-list",
+        "",
+        "the top level is a list; it must be a mapping",
+        text="- name: Kendra\n- as_of: 2024-12-31\n",
+    ),
     Case("top-level-text", "", "it must be a mapping", text="just some words\n"),
     # -- the file itself -------------------------------------------------------------------------
-    Case("yaml-duplicate-key", "", "duplicate key 'as_of' (first on line 1)",
-         text="as_of: 2024-12-31\nas_of: 2025-01-01\n"),
-    Case("yaml-invalid", "", "line 3, column 9: not valid YAML",
-         text="as_of: 2024-12-31\ntarget: {stocks: 100\naccounts: []\n"),
+    Case(
+        "yaml-duplicate-key",
+        "",
+        "duplicate key 'as_of' (first on line 1)",
+        text="as_of: 2024-12-31\nas_of: 2025-01-01\n",
+    ),
+    Case(
+        "yaml-invalid",
+        "",
+        "line 3, column 9: not valid YAML",
+        text="as_of: 2024-12-31\ntarget: {stocks: 100\naccounts: []\n",
+    ),
     Case("yaml-tab-indent", "", "not valid YAML", text="as_of: 2024-12-31\n\ttarget: 1\n"),
     Case("yaml-unhashable-key", "", "not valid YAML", text="as_of: 2024-12-31\n? [a, b]\n: 1\n"),
     Case("toml-invalid", "", "not valid TOML", text="as_of = \n", suffix=".toml"),
-    Case("toml-nan", "accounts[0].holdings[0].value", "finite", suffix=".toml",
-         text='as_of = 2024-12-31\ntarget = {stocks = 100}\n[[accounts]]\nid = "a"\n'
-              'type = "roth_ira"\nholdings = [{fund = "VTI", value = nan}]\n'),
-    Case("json-invalid", "", "line 1, column 12: not valid JSON", text='{"as_of": }', suffix=".json"),
-    Case("json-nan-price", "prices.VTI", "finite", suffix=".json",
-         text=json.dumps({**BASE, "prices": {"VTI": "NaN-placeholder"}}).replace(
-             '"NaN-placeholder"', "NaN")),
-    Case("unknown-extension", "", "unknown file type '.txt'", text="as_of: 2024-12-31\n",
-         suffix=".txt"),
+    Case(
+        "toml-nan",
+        "accounts[0].holdings[0].value",
+        "finite",
+        suffix=".toml",
+        text='as_of = 2024-12-31\ntarget = {stocks = 100}\n[[accounts]]\nid = "a"\n'
+        'type = "roth_ira"\nholdings = [{fund = "VTI", value = nan}]\n',
+    ),
+    Case(
+        "json-invalid", "", "line 1, column 11: not valid JSON", text='{"as_of": }', suffix=".json"
+    ),
+    Case(
+        "json-nan-price",
+        "prices.VTI",
+        "finite",
+        suffix=".json",
+        text=json.dumps({**BASE, "prices": {"VTI": "NaN-placeholder"}}).replace(
+            '"NaN-placeholder"', "NaN"
+        ),
+    ),
+    Case(
+        "unknown-extension",
+        "",
+        "unknown file type '.txt'",
+        text="as_of: 2024-12-31\n",
+        suffix=".txt",
+    ),
     Case("not-utf8", "", "is not UTF-8 text", text=b"as_of: \xff\xfe\n"),
 ]
 
@@ -310,9 +555,9 @@ def test_validate_refuses_with_path_and_message(case: Case, tmp_path: Path) -> N
     assert "Traceback" not in result.stderr
     assert f"{case.problems} problem{'s' if case.problems != 1 else ''}\n" in result.stderr
     lines = [line.strip() for line in result.stderr.splitlines()]
-    assert any(
-        line.startswith(_problem_line(case)) and case.message in line for line in lines
-    ), result.stderr
+    assert any(line.startswith(_problem_line(case)) and case.message in line for line in lines), (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
@@ -323,9 +568,9 @@ def test_validate_json_lists_the_problems(case: Case, tmp_path: Path) -> None:
     doc = json.loads(result.stdout)  # exactly one JSON document, nothing else
     assert doc["kind"] == "HouseholdFileError"
     assert len(doc["problems"]) == case.problems, doc["problems"]
-    assert any(
-        p.startswith(_problem_line(case)) and case.message in p for p in doc["problems"]
-    ), doc["problems"]
+    assert any(p.startswith(_problem_line(case)) and case.message in p for p in doc["problems"]), (
+        doc["problems"]
+    )
     assert "Traceback" not in result.stderr
     assert case.message in result.stderr  # the human message still goes to stderr
 
@@ -453,7 +698,10 @@ def test_through_a_real_process(case_id: str, tmp_path: Path) -> None:
     path = case.write(tmp_path)
     proc = subprocess.run(
         [householder_script(), "validate", str(path)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -461,7 +709,10 @@ def test_through_a_real_process(case_id: str, tmp_path: Path) -> None:
     assert proc.stdout == ""
     proc = subprocess.run(
         [householder_script(), "validate", str(path), "--json"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 1
     assert any(case.message in p for p in json.loads(proc.stdout)["problems"])

@@ -8,9 +8,11 @@ import typer
 from householder import __version__
 from householder.cli.contribute import contribute
 from householder.cli.drift import drift
+from householder.cli.glide import glide
 from householder.cli.locate import locate
 from householder.cli.plan import plan
 from householder.cli.schema import schema
+from householder.cli.tdf import tdf
 from householder.cli.validate import validate
 
 app = typer.Typer(
@@ -18,7 +20,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=False,
-    help="Plan a whole household's investments at once: drift, plan, contribute, locate.",
+    help=(
+        "Plan a whole household's investments at once: drift, plan, contribute, locate, "
+        "glide, tdf."
+    ),
 )
 
 
@@ -42,6 +47,8 @@ app.command()(drift)
 app.command()(plan)
 app.command()(contribute)
 app.command()(locate)
+app.command()(glide)
+app.command()(tdf)
 app.command()(schema)
 
 

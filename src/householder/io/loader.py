@@ -28,11 +28,20 @@ from householder.io.reader import read_file
 from householder.model.book import AccountBook, Book, LotInfo, Position
 from householder.model.bundled import bundled_classes, bundled_funds
 from householder.model.catalog import ClassInfo, FundInfo, Taxonomy
+from householder.model.glide import (
+    RETIREMENT_AGE,
+    evaluate,
+    glide_classes,
+    split_leaves,
+)
 from householder.model.household import (
+    BOTH_TARGET_AND_GLIDE,
+    NEITHER_TARGET_NOR_GLIDE,
     SKIP_SUM_CHECKS,
     Account,
     Holding,
     Household,
+    Person,
     target_leaves,
 )
 from householder.model.types import AccountType, FundKind, Income, UnknownBasis
@@ -75,9 +84,9 @@ def build_book(data: Mapping[str, Any], source: str = "<data>") -> Book:
     raise HouseholdFileError(source, problems)
 
 
-_NEVER_SET_ASIDE = frozenset({"funds", "classes", "people", "prices"})
-"""Top-level lists that other parts refer to: setting one aside would make every reference to
-it look broken."""
+_NEVER_SET_ASIDE = frozenset({"funds", "classes", "people", "prices", "target", "glide"})
+"""Top-level parts that other parts refer to or that every check needs (the target or glide
+path): setting one aside would make everything else look broken."""
 
 _MAX_PASSES = 6
 
@@ -99,16 +108,29 @@ def _parse_salvaging(
     problems: list[Problem] = []
     set_aside: list[str] = []
     skip_sums = False
+    # exactly one of target and glide: reported here with its path (the model's own check
+    # has no field to name); with both, the glide path is kept so its checks still run
+    if current.get("target") is not None and current.get("glide") is not None:
+        problems.append(Problem("glide", BOTH_TARGET_AND_GLIDE))
+        del current["target"]
+    elif current.get("target") is None and current.get("glide") is None:
+        problems.append(Problem("target", NEITHER_TARGET_NOR_GLIDE))
     for _ in range(_MAX_PASSES):
         try:
             context = {SKIP_SUM_CHECKS: skip_sums}
             return Household.model_validate(current, context=context), problems, set_aside
         except ValidationError as exc:
             for problem in problems_from_validation(Household, exc):
+                if problem.path == "" and problem.message.startswith(
+                    (BOTH_TARGET_AND_GLIDE, NEITHER_TARGET_NOR_GLIDE)
+                ):
+                    continue  # reported above, with its path
                 if problem not in problems and not any(within(problem.path, s) for s in set_aside):
                     problems.append(problem)
             dropped = False
             for err in exc.errors(include_url=False):
+                if err["type"] == "target_or_glide":
+                    continue
                 if err["type"] == "weights_sum":
                     dropped |= not skip_sums
                     skip_sums = True
@@ -295,14 +317,18 @@ class _Resolver:
     def resolve(self) -> Book | None:
         h = self.h
         tax = self.taxonomy()
-        leaves = target_leaves(h.target)
-        for cls in leaves:
-            self.check_class(cls, f"target.{cls}", tax)
-        for a in leaves:
-            for b in leaves:
-                if a != b and a in tax and b in tax and tax.is_under(a, b):
-                    self.add(f"target.{b}", f"{b!r} contains {a!r}, which the target also names; "
-                             f"split {b!r} with a nested split instead")
+        if h.glide is not None:
+            leaves = self.glide_leaves(tax)
+        else:
+            assert h.target is not None  # the model admits exactly one of target and glide
+            leaves = target_leaves(h.target)
+            for cls in leaves:
+                self.check_class(cls, f"target.{cls}", tax)
+            for a in leaves:
+                for b in leaves:
+                    if a != b and a in tax and b in tax and tax.is_under(a, b):
+                        self.add(f"target.{b}", f"{b!r} contains {a!r}, which the target also "
+                                 f"names; split {b!r} with a nested split instead")
         funds = self.funds(tax)
         self.check_people_and_accounts(funds)
         prices = self.prices(funds)
@@ -323,6 +349,63 @@ class _Resolver:
             accounts=accounts,
             notes=tuple(self.notes),
         )
+
+    # -- the glide path ---------------------------------------------------------------------------
+    def glide_leaves(self, tax: Taxonomy) -> dict[str, float]:
+        """Check the glide path's classes and person; its leaves (percent) at ``as_of`` (at
+        50/50 when the person's age is unknown, so the fund checks still run)."""
+        glide = self.h.glide
+        assert glide is not None
+        paths: dict[str, str] = {}
+        for part, split, given in (("stocks", glide.stock_split, glide.stocks),
+                                   ("bonds", glide.bond_split, glide.bonds)):
+            for cls in split:
+                # a default split ({stocks: 100}) names no path in the file: point at the part
+                path = f"glide.{part}.{cls}" if given else f"glide.{part}"
+                if self.check_class(cls, path, tax):
+                    paths.setdefault(cls, path)
+        classes = glide_classes(glide)
+        for a in classes:
+            for b in classes:
+                if a != b and a in paths and b in paths and tax.is_under(a, b):
+                    self.add(paths[b], f"{b!r} contains {a!r}, which the glide path also names; "
+                             f"name {b!r}'s parts instead (or only {b!r})")
+        if self.glide_person() is not None:
+            return evaluate(self.h).leaves
+        return split_leaves(glide, 50.0)
+
+    def glide_person(self) -> Person | None:
+        """The glide path's person, when it exists and has an age (else a problem)."""
+        glide = self.h.glide
+        assert glide is not None
+        people = self.h.people
+        if glide.person is not None:
+            index = next((i for i, p in enumerate(people) if p.id == glide.person), None)
+            if index is None:
+                hint = suggest(glide.person, [p.id for p in people])
+                self.add("glide.person", f"{glide.person!r} is not a person of the household"
+                         f"{hint}; name a people: id (whose age drives the glide path)")
+                return None
+        elif not people:
+            self.add("glide.person", "the household has no people, and the glide path follows "
+                     "a person's age; add one under people: with birth_year (or birth_date)")
+            return None
+        else:
+            index = 0
+        person = people[index]
+        if person.year_of_birth is None:
+            self.add("glide.person", f"{person.id!r} has no birth_date or birth_year, and the "
+                     f"glide path follows their age; add one to people[{index}]")
+            return None
+        if person.birth_date is not None and person.birth_date > self.h.as_of:
+            return None  # reported with the people
+        if person.retirement_year is not None and person.retirement_year <= person.year_of_birth:
+            self.add(f"people[{index}].retirement_year",
+                     f"{person.retirement_year} is not after {person.id}'s birth year "
+                     f"({person.year_of_birth}); fix it, or leave it out to retire at "
+                     f"{RETIREMENT_AGE}")
+            return None
+        return person
 
     def check_people_and_accounts(self, funds: Mapping[str, FundInfo]) -> None:
         h = self.h

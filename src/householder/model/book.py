@@ -12,7 +12,8 @@ from datetime import date
 from functools import cached_property
 
 from householder.model.catalog import FundInfo, Taxonomy
-from householder.model.household import Account, Household, target_leaves
+from householder.model.glide import target_leaves_on
+from householder.model.household import Account, Household
 from householder.model.types import TREATMENT, AllocationBasis, Treatment
 
 CASH_CLASS = "cash"
@@ -119,8 +120,9 @@ class Book:
     # -- allocation classes -------------------------------------------------------------------
     @cached_property
     def target(self) -> dict[str, float]:
-        """Target leaf classes → fraction of the household (sums to 1)."""
-        leaves = target_leaves(self.household.target)
+        """Target leaf classes → fraction of the household (sums to 1): the fixed target, or
+        the glide path evaluated at ``as_of`` (a glide leaf at 0 % stays, with target 0)."""
+        leaves = target_leaves_on(self.household)
         total = sum(leaves.values())
         return {k: v / total for k, v in leaves.items()}
 

@@ -89,7 +89,7 @@ class TargetBand:
 
 @dataclass
 class ContributionGroups:
-    """Free contributions that share one IRS limit stay within it together:
+    r"""Free contributions that share one IRS limit stay within it together:
     :math:`\sum_{a \in g} d_a \le \text{room}_g`."""
 
     name: str = "contribution limits"

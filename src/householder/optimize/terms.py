@@ -126,7 +126,7 @@ class CapitalGainsTax:
 
 @dataclass
 class ContributionCost:
-    """``--to-target``: the one-time contribution itself, weighted to dominate, so the smallest
+    r"""``--to-target``: the one-time contribution itself, weighted to dominate, so the smallest
     contribution that reaches the target wins and the other terms only choose among equals:
 
     .. math:: \omega \textstyle\sum_a d_a"""

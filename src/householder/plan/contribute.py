@@ -214,16 +214,16 @@ def contribute_amount(book: Book, amount: float, account: str | None = None) -> 
     if amount == 0:
         raise InputError("--amount is 0: give new money (> 0) or a withdrawal (< 0)")
     notes: list[str] = []
-    if account is not None:
-        acct = _account(book, account)
+    if account is not None or len(book.accounts) == 1:
+        # a single account is the named one: the same check, so too large a withdrawal is an
+        # input error that says what is available, not an infeasible plan
+        acct = _account(book, account) if account is not None else book.accounts[0]
         if amount < 0 and -amount > _sellable(book, acct) + 0.005:
             raise InputError(
-                f"account {account}: the withdrawal of ${-amount:,.2f} is more than "
+                f"account {acct.id}: the withdrawal of ${-amount:,.2f} is more than "
                 f"the ${_sellable(book, acct):,.2f} it can raise"
             )
         flows = {acct.id: amount}
-    elif len(book.accounts) == 1:
-        flows = {book.accounts[0].id: amount}
     elif amount > 0:
         flows, notes = route_contribution(book, amount)
         notes.insert(
@@ -300,12 +300,20 @@ def contribute_to_target(book: Book) -> Plan:
         )
         capped = build_plan(solve_household(book, scenario), command="contribute")
         best_within = sum(a.contribution for a in capped.accounts)
-        notes.append(
-            f"the contribution does not fit this year's limits; the best within them is "
-            f"${best_within:,.2f}"
-            + ("" if capped.target_reached else ", which does not reach the target")
-        )
         plan = capped
+        if capped.target_reached and best_within <= sum(needed.values()) + 0.01:
+            # the unlimited solve put the money in one account of several equal ones; spread
+            # over the accounts' room, the same amount fits: it is within the limits
+            within, best_within = True, None
+            checks = limits.checks(
+                {a.id: a.contribution for a in capped.accounts if a.contribution > 0.005}
+            )
+        else:
+            notes.append(
+                f"the contribution does not fit this year's limits; the best within them is "
+                f"${best_within:,.2f}"
+                + ("" if capped.target_reached else ", which does not reach the target")
+            )
     total_needed = round(sum(needed.values()), 2)
     return plan.model_copy(
         update={
