@@ -611,12 +611,6 @@ def test_withdrawal_larger_than_available_is_an_input_error(
         contribute_amount(target, amount, account)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a withdrawal sells more than it withdraws and parks the "
-    "rest as cash (the cash class counts as a class in the squared deviation; "
-    "sell-only scenarios need cash_after <= cash_before + inflow)",
-)
 @pytest.mark.parametrize(
     ("name", "amount", "account", "sells"),
     [

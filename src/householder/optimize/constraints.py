@@ -28,7 +28,7 @@ class MoneyBalance:
     def compile(self, v: Variables) -> list[cp.Constraint]:
         d = v.data
         net = v.pair_to_account @ (v.pair_sells() - v.pair_buys())
-        return [v.cash == d.cash0 / d.scale + v.flows() + net]
+        return [v.cash == d.cash0 / d.scale + v.flows() + net, v.cash <= v.cash_cap]
 
 
 @dataclass

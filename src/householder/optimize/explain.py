@@ -66,7 +66,9 @@ def explain_shortfall(
                 {data.accounts[data.pair_account[p]] for p in holders if not forbidden[p]}
             )
             washed = sorted({data.pair_fund[p] for p in holders if forbidden[p]})
-            if not buyers and washed:
+            if not data.scenario.allow_buy:
+                why = "a withdrawal only sells; nothing is bought"
+            elif not buyers and washed:
                 why = (
                     f"buying {', '.join(washed)} would wash a loss sold in taxable, and no "
                     "other fund holds it"
@@ -86,6 +88,8 @@ def explain_shortfall(
         else:
             if not data.scenario.allow_sell:
                 why = "the plan may not sell (buying only)"
+            elif not data.scenario.allow_buy:
+                why = "a withdrawal sells only what it needs"
             else:
                 locked = [
                     f"{p.fund} in {a.id}"

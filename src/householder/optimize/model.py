@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import cvxpy as cp
@@ -132,7 +133,9 @@ class HouseholdModel:
                 continue
             start = time.perf_counter()
             try:
-                problem.solve(solver=solver, **_options(solver))
+                with warnings.catch_warnings():  # "may be inaccurate": the status says so
+                    warnings.simplefilter("ignore", UserWarning)
+                    problem.solve(solver=solver, **_options(solver))
             except cp.error.SolverError as exc:
                 last_error = exc
                 self.log.append(SolveRecord(name, solver, "error", time.perf_counter() - start))

@@ -26,6 +26,7 @@ from householder.model.book import Book
 from householder.optimize.data import ProblemData, Scenario, assemble
 from householder.optimize.explain import explain_infeasible, explain_shortfall
 from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.optimize.variables import cash_caps
 
 BAND_EPS = 1e-9
 """Width (fraction of W) of an "exact" target band: below a cent on a million dollars."""
@@ -91,8 +92,8 @@ class Solver:
         if excess is None:
             raise InfeasibleError(explain_infeasible(self.data))
         self.target_reached = bool(np.all(excess <= 1e-7))
-        slack = 1e-7
-        for _ in range(4):
+        slack = 1e-9
+        for _ in range(5):
             m.width.value = m.tolerance + excess + slack
             if m.solve_cost():
                 break
@@ -186,10 +187,16 @@ class Solver:
             self.solve_closest()
 
     # -- phase 4: whole shares -------------------------------------------------------------------
+    def allow_whole_share_remainder(self) -> None:
+        """Selling only: let an account keep up to one share of cash over its need, since a
+        whole-share sale rounds up."""
+        self.model.v.cash_cap.value = cash_caps(self.data, allowance=True)
+
     def fix_whole_shares(self) -> None:
         d = self.data
         if not d.whole.any():
             return
+        self.allow_whole_share_remainder()
         v = self.model.v
         buys, sells = self.pair_buys(), self.pair_sells()
         buy_lb, buy_ub = np.array(v.pair_buy_lb.value), np.array(v.pair_buy_ub.value)
@@ -216,6 +223,7 @@ class Solver:
         from householder.errors import SolverError
         from householder.optimize.integer import solve_integer
 
+        self.allow_whole_share_remainder()
         try:
             solved = solve_integer(self.model)
         except SolverError:

@@ -26,6 +26,27 @@ import scipy.sparse as sp
 from householder.optimize.data import ProblemData
 
 
+UNCAPPED = 10.0
+"""A cash cap (in household values) that never binds."""
+
+
+def cash_caps(data: ProblemData, *, allowance: bool) -> np.ndarray:
+    """Selling only, an account raises what its withdrawal needs and no more:
+    :math:`c_a \\le \\max(c^0_a + d_a, 0)`, plus one share of its dearest whole-share holding
+    (``allowance``) once whole shares are rounded. Otherwise the cap never binds: selling an
+    overweight class into idle cash would look like progress toward target."""
+    if data.scenario.allow_buy:
+        return np.full(len(data.accounts), UNCAPPED)
+    caps = np.maximum(data.cash0 + data.flow, 0.0) / data.scale
+    if allowance:
+        whole_price = np.where(data.whole & (data.x0 > 0), np.nan_to_num(data.price), 0.0)
+        dearest = np.zeros(len(data.accounts))
+        np.maximum.at(dearest, data.pair_account, whole_price)
+        caps = caps + dearest / data.scale
+    caps = np.where(data.free_flow, UNCAPPED, caps)
+    return caps + 1e-9
+
+
 def selection(rows: int, picks: np.ndarray) -> sp.csr_matrix:
     """rows × len(picks) matrix with a 1 at (picks[j], j)."""
     n = len(picks)
@@ -54,6 +75,8 @@ class Variables:
     pair_sell_lb: cp.Parameter
     pair_sell_ub: cp.Parameter
     lot_ub: cp.Parameter
+    cash_cap: cp.Parameter
+    """Cash after per account at most this: selling only, no more than the withdrawal needs."""
 
     @classmethod
     def create(cls, data: ProblemData) -> Variables:
@@ -93,6 +116,7 @@ class Variables:
             pair_sell_lb=param(np.zeros(n_pairs), "pair_sell_lb"),
             pair_sell_ub=param(sell_ub, "pair_sell_ub"),
             lot_ub=param(data.lot_value / w, "lot_ub"),
+            cash_cap=param(cash_caps(data, allowance=False), "cash_cap"),
         )
 
     # -- affine expressions ----------------------------------------------------------------------

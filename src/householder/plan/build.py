@@ -35,6 +35,9 @@ from householder.tax.netting import capital_gains_tax
 from householder.tax.wash import Purchase, Sale, detect_wash_sales
 
 CENT = 0.01
+DUST = 0.05
+"""Dollars: a fractional trade below this is solver noise, dropped (its cents go to the
+account's largest trade)."""
 
 
 @dataclass
@@ -61,31 +64,54 @@ def round_trades(sol: Solution) -> RoundedTrades:
             sells[p] = round(d.x0[p], 2)
         else:
             sells[p] = round(round(sol.sells[p] / price) * price, 2)
-    # lot sells must add up to the pair's sell
-    for p in np.unique(d.lot_pair).tolist() if d.n_lots else []:
-        idx = np.flatnonzero(d.lot_pair == p)
-        residue = round(sells[p] - lot_sells[idx].sum(), 2)
-        if residue and len(idx):
-            j = idx[np.argmax(lot_sells[idx])]
-            lot_sells[j] = round(min(lot_sells[j] + residue, d.lot_value[j]), 2)
-            sells[p] = round(lot_sells[idx].sum(), 2)
+    # dust: fractional trades under DUST dollars are solver noise, not advice
+    fractional = ~d.whole
+    buys[fractional & (buys < DUST)] = 0.0
+    sells[fractional & (sells < DUST)] = 0.0
+    if d.n_lots:
+        lot_sells[sells[d.lot_pair] == 0.0] = 0.0
+    _match_lots(d, sells, lot_sells)
     cash = np.zeros(len(d.accounts))
     for a in range(len(d.accounts)):
-        pairs = np.flatnonzero(d.pair_account == a)
+        pairs = np.flatnonzero(d.pair_account == a).tolist()
         want = max(round(float(sol.cash[a]), 2), 0.0)
         have = round(d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2)
-        residue = round(have - want, 2)
-        if residue:
-            fractional_buys = [p for p in pairs if buys[p] > 0 and not d.whole[p]]
-            if fractional_buys:
-                p = max(fractional_buys, key=lambda q: buys[q])
-                buys[p] = round(max(buys[p] + residue, 0.0), 2)
+        residue = round(have - want, 2)  # > 0: cash left over; < 0: overspent
+        fractional_buys = [p for p in pairs if buys[p] > 0 and not d.whole[p]]
+        fractional_sells = [p for p in pairs if sells[p] > 0 and not d.whole[p]]
+        if residue and fractional_buys:
+            p = max(fractional_buys, key=lambda q: buys[q])
+            buys[p] = round(max(buys[p] + residue, 0.0), 2)
+        elif residue and fractional_sells:
+            p = max(fractional_sells, key=lambda q: sells[q])
+            sells[p] = round(min(max(sells[p] - residue, 0.0), d.x0[p]), 2)
+            _match_lots(d, sells, lot_sells, only=p)
         cash[a] = round(
             d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2
         )
     buys[buys < CENT / 2] = 0.0
     sells[sells < CENT / 2] = 0.0
     return RoundedTrades(buys, sells, lot_sells, cash)
+
+
+def _match_lots(
+    d: ProblemData, sells: np.ndarray, lot_sells: np.ndarray, only: int | None = None
+) -> None:
+    """Make each taxable pair's lot sells add up to its (rounded) sell: the residue goes to
+    the lot already sold most, within its value."""
+    if not d.n_lots:
+        return
+    pairs = [only] if only is not None else np.unique(d.lot_pair).tolist()
+    for p in pairs:
+        idx = np.flatnonzero(d.lot_pair == p)
+        if not len(idx):
+            continue
+        for j in sorted(idx, key=lambda i: -lot_sells[i]):
+            residue = round(sells[p] - lot_sells[idx].sum(), 2)
+            if not residue:
+                break
+            lot_sells[j] = round(min(max(lot_sells[j] + residue, 0.0), d.lot_value[j]), 2)
+        sells[p] = round(lot_sells[idx].sum(), 2)
 
 
 def exact_tax(
