@@ -25,7 +25,6 @@ import scipy.sparse as sp
 
 from householder.optimize.data import ProblemData
 
-
 UNCAPPED = 10.0
 """A cash cap (in household values) that never binds."""
 

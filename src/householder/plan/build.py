@@ -80,12 +80,12 @@ def round_trades(sol: Solution) -> RoundedTrades:
         fractional_buys = [p for p in pairs if buys[p] > 0 and not d.whole[p]]
         fractional_sells = [p for p in pairs if sells[p] > 0 and not d.whole[p]]
         if residue and fractional_buys:
-            p = max(fractional_buys, key=lambda q: buys[q])
-            buys[p] = round(max(buys[p] + residue, 0.0), 2)
+            big = max(fractional_buys, key=lambda q: buys[q])
+            buys[big] = round(max(buys[big] + residue, 0.0), 2)
         elif residue and fractional_sells:
-            p = max(fractional_sells, key=lambda q: sells[q])
-            sells[p] = round(min(max(sells[p] - residue, 0.0), d.x0[p]), 2)
-            _match_lots(d, sells, lot_sells, only=p)
+            big = max(fractional_sells, key=lambda q: sells[q])
+            sells[big] = round(min(max(sells[big] - residue, 0.0), d.x0[big]), 2)
+            _match_lots(d, sells, lot_sells, only=big)
         cash[a] = round(
             d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2
         )
