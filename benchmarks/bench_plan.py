@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Speed and memory of ``householder plan`` at three household sizes.
 
-    python benchmarks/bench_plan.py [--sizes typical,direct,huge] [--repeat N]
-                                    [--timeout SECONDS] [--no-cli] [--profile SIZE]
+    python benchmarks/bench_plan.py [--sizes typical,direct,huge] [--repeat N] [--budget S]
+                                    [--whole-shares auto|repair|exact] [--cli-sizes direct,huge]
+                                    [--timeout SECONDS] [--no-cli] [--no-trace] [--json FILE]
+    python benchmarks/bench_plan.py --profile typical|direct|huge [--profile-out FILE]
 
 Each size runs in a fresh subprocess (so one size's caches and peak memory do not leak into the
 next). A size's household is generated deterministically (seeded numpy) as a household dict in
@@ -16,14 +18,18 @@ the spec's format (/work/shared/spec/household-format.md), then timed stage by s
   (DCP/DPP checks, unpacking the solution); the solver phases' own Python is what remains;
 - **plan**: ``build_plan(solution)``; **json**: ``plan.to_json()`` and ``json.dumps``.
 
-The in-process total is load + solve_household (own ``perf_counter``) + plan + json, best of
-``--repeat`` warm runs (the first, cold run is reported separately). Peak memory is the
-process's ``ru_maxrss`` (imports included) and, in a second fresh process, the tracemalloc peak
-of one dict → plan run (Python and numpy allocations; native solver memory is only in RSS).
+The in-process total is load + solve_household (own ``perf_counter``) + plan + json: one cold
+run, then the best of up to ``--repeat`` warm runs within ``--budget`` seconds (the huge size:
+the cold run only). Peak memory is the process's ``ru_maxrss`` (imports included) and, in a
+second fresh process, the tracemalloc peak of one dict → plan run (Python and numpy
+allocations; native solver memory shows only in RSS).
 
-The CLI is timed too: ``householder plan FILE --json`` on the shared Kendra case and on the
-typical household written to a temporary YAML file, against ``python -c "import cvxpy"``,
-best of 5 each; and, once each, ``plan`` on the direct (and huge) households written as YAML.
+The CLI is timed too: ``householder plan FILE --json`` on ``examples/kendra.yaml`` and on the
+typical household written to a temporary YAML file, against ``python -c "import cvxpy"``, best
+of 5 each (a command over 10 s is run once); and, once, ``plan`` on the direct household (and
+with ``--cli-sizes direct,huge`` the huge one) written as YAML: end to end, file parsing
+included. ``--whole-shares`` sets ``policy.whole_share_method`` in every generated household
+(unset: the default, ``auto``).
 
 ``--profile SIZE`` runs one warm cProfile of that size instead and prints the top functions.
 
@@ -649,7 +655,7 @@ def cli_measurements(
         return min(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs)
 
     out["import_cvxpy"] = best_of([sys.executable, "-c", "import cvxpy"])
-    out["import_cvxpy_numpy_scipy"] = best_of([sys.executable, "-c", "import numpy, scipy.sparse"])
+    out["import_numpy_scipy_sparse"] = best_of([sys.executable, "-c", "import numpy, scipy.sparse"])
     out["help"] = best_of([exe, "--help"])
     if EXAMPLE_KENDRA.exists():
         out["plan_kendra"] = best_of([exe, "plan", str(EXAMPLE_KENDRA), "--json"])
@@ -841,7 +847,14 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat",
         type=int,
         default=None,
-        help="warm runs per size (default: typical 30, direct 3, huge 1)",
+        help="warm runs per size after one cold run, within --budget seconds "
+        "(default: typical 30, direct 3, huge 0: the cold run only)",
+    )
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="seconds of warm runs per size at most (default 60)",
     )
     ap.add_argument("--timeout", type=float, default=900, help="seconds per size (default 900)")
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI wall-time runs")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from householder.io.loader import build_book
 from householder.model.book import Book
+from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.optimize import ProblemData, Solution, solve_household
 from householder.optimize.location import location_alpha
@@ -31,13 +32,22 @@ LONG_AGO = date(2019, 3, 15)
 RECENT = AS_OF - timedelta(days=10)
 LAST_SPRING = date(2024, 5, 1)
 
-TAX = {"filing_status": "single", "ordinary_rate": "24%", "long_term_rate": "15%",
-       "retirement_rate": "22%"}
+TAX = {
+    "filing_status": "single",
+    "ordinary_rate": "24%",
+    "long_term_rate": "15%",
+    "retirement_rate": "22%",
+}
 
 
 # -- hand-written households -----------------------------------------------------------------------
-def fund(ticker: str, classes: dict[str, float], er: str = "0.05%", kind: str = "mutual_fund",
-         **extra: Any) -> dict[str, Any]:
+def fund(
+    ticker: str,
+    classes: dict[str, float],
+    er: str = "0.05%",
+    kind: str = "mutual_fund",
+    **extra: Any,
+) -> dict[str, Any]:
     return {"ticker": ticker, "expense_ratio": er, "classes": classes, "kind": kind, **extra}
 
 
@@ -45,10 +55,16 @@ def lot(lot_id: str, shares: float, cost: float, acquired: date) -> dict[str, An
     return {"id": lot_id, "shares": shares, "cost": cost, "acquired": acquired.isoformat()}
 
 
-def household(accounts: list[dict[str, Any]], funds: list[dict[str, Any]],
-              target: dict[str, Any] | None = None, policy: dict[str, Any] | None = None,
-              tax: dict[str, Any] | None = None, prices: dict[str, float] | None = None,
-              as_of: date = AS_OF, name: str = "Test") -> dict[str, Any]:
+def household(
+    accounts: list[dict[str, Any]],
+    funds: list[dict[str, Any]],
+    target: dict[str, Any] | None = None,
+    policy: dict[str, Any] | None = None,
+    tax: dict[str, Any] | None = None,
+    prices: dict[str, float] | None = None,
+    as_of: date = AS_OF,
+    name: str = "Test",
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": name,
         "as_of": as_of.isoformat(),
@@ -87,8 +103,9 @@ class Run:
 
     def class_in_account(self, account_id: str, cls: str) -> float:
         acct = self.account(account_id)
-        return sum(h.value * self.book.fund_exposure[h.fund].get(cls, 0.0)
-                   for h in acct.holdings_after)
+        return sum(
+            h.value * self.book.fund_exposure[h.fund].get(cls, 0.0) for h in acct.holdings_after
+        )
 
     def after(self, cls: str) -> float:
         return next(r.after for r in self.plan.allocation if r.cls == cls)
@@ -100,7 +117,7 @@ def run_plan(data: dict[str, Any]) -> Run:
     return Run(book, sol, build_plan(sol))
 
 
-# -- the random household ----------------------------------------------------------------------------
+# -- the random household --------------------------------------------------------------------------
 TARGET_SHAPES: list[dict[str, float]] = [
     {"stocks": 60, "bonds": 40},
     {"stocks": 80, "bonds": 20},
@@ -111,14 +128,23 @@ OTHER_TYPES = ["traditional_401k", "traditional_ira", "roth_ira", "roth_401k", "
 
 
 @st.composite
-def households(draw: st.DrawFn, *, pure_funds: bool = False, allow_whole: bool = True,
-               allow_min_trade: bool = True, max_accounts: int = 4,
-               max_funds: int = 4) -> dict[str, Any]:
+def households(
+    draw: st.DrawFn,
+    *,
+    pure_funds: bool = False,
+    allow_whole: bool = True,
+    allow_min_trade: bool = True,
+    max_accounts: int = 4,
+    max_funds: int = 4,
+    whole_share_methods: tuple[str, ...] = ("repair",),
+    allow_after_tax: bool = True,
+) -> dict[str, Any]:
     """A random household in the file format: one taxable account with 1–6 lots (gains and
     losses, short and long term, some bought inside the wash-sale window) plus up to three
     tax-advantaged accounts; 2–4 single-class funds (mutual funds and ETFs, each priced), and
     unless ``pure_funds`` sometimes a blended one; menus on some accounts; a target over 2–3
-    classes; random policy (tolerance, gain cap, minimum trade, whole shares)."""
+    classes; random policy (tolerance, gain cap, minimum trade, whole shares, sometimes the
+    after-tax basis) and tax profile; some mutual funds without a price."""
     target = dict(draw(st.sampled_from(TARGET_SHAPES)))
     leaves = list(target)
     n_funds = draw(st.integers(min(len(leaves), max_funds), max_funds))
@@ -159,9 +185,12 @@ def households(draw: st.DrawFn, *, pure_funds: bool = False, allow_whole: bool =
             acquired = draw(st.sampled_from([LONG_AGO, date(2023, 6, 1), LAST_SPRING, RECENT]))
             lots.append(lot(f"L{k}", shares, round(shares * prices[ticker] * ratio, 2), acquired))
         holdings.append({"fund": ticker, "lots": lots})
-    taxable: dict[str, Any] = {"id": "taxable", "type": "taxable",
-                               "cash": float(draw(st.sampled_from([0, 0, 125.5, 3000]))),
-                               "holdings": holdings}
+    taxable: dict[str, Any] = {
+        "id": "taxable",
+        "type": "taxable",
+        "cash": float(draw(st.sampled_from([0, 0, 125.5, 3000]))),
+        "holdings": holdings,
+    }
     if draw(st.integers(0, 3)) == 0:
         taxable["menu"] = draw(st.lists(st.sampled_from(tickers), min_size=1, unique=True))
     accounts.append(taxable)
@@ -169,7 +198,8 @@ def households(draw: st.DrawFn, *, pure_funds: bool = False, allow_whole: bool =
         kind = draw(st.sampled_from(OTHER_TYPES))
         held = draw(st.lists(st.sampled_from(tickers), min_size=0, max_size=3, unique=True))
         acct: dict[str, Any] = {
-            "id": f"acct{i}", "type": kind,
+            "id": f"acct{i}",
+            "type": kind,
             "cash": float(draw(st.sampled_from([0, 0, 40, 1000]))),
             "holdings": [{"fund": t, "value": value()} for t in held],
         }
@@ -180,11 +210,20 @@ def households(draw: st.DrawFn, *, pure_funds: bool = False, allow_whole: bool =
         "tolerance": draw(st.sampled_from([0, 0, 0, 1.5])),
         "whole_shares": draw(st.sampled_from(["never", "auto"])) if allow_whole else "never",
     }
+    if policy["whole_shares"] == "auto":
+        policy["whole_share_method"] = draw(st.sampled_from(whole_share_methods))
     gain_cap = draw(st.sampled_from([None, None, None, 0, 500.0]))
     if gain_cap is not None:
         policy["max_realized_gain"] = gain_cap
     if allow_min_trade and draw(st.integers(0, 3)) == 0:
         policy["min_trade"] = 50
+    if allow_after_tax and draw(st.integers(0, 4)) == 0:
+        policy["allocation_basis"] = "after_tax"
+    # a mutual fund no taxable lot needs a price for may come without one (traded in dollars)
+    in_taxable = {h["fund"] for h in holdings}
+    for f in funds:
+        if f["kind"] == "mutual_fund" and f["ticker"] not in in_taxable and draw(st.booleans()):
+            prices.pop(f["ticker"])
     tax: dict[str, Any] = {
         "ordinary_rate": draw(st.sampled_from(["24%", "32%", "37%"])),
         "long_term_rate": draw(st.sampled_from(["15%", "20%"])),
@@ -193,24 +232,27 @@ def households(draw: st.DrawFn, *, pure_funds: bool = False, allow_whole: bool =
     carry = draw(st.sampled_from([0, 0, 0, 2000, {"short_term": 1500, "long_term": 800}]))
     if carry:
         tax["loss_carryforward"] = carry
-    return household(accounts, funds, target=target, policy=policy, tax=tax, prices=prices,
-                     name="Generated")
+    return household(
+        accounts, funds, target=target, policy=policy, tax=tax, prices=prices, name="Generated"
+    )
 
 
-# -- independent judges ------------------------------------------------------------------------------
+# -- independent judges ----------------------------------------------------------------------------
 def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
     """(short-term gain, long-term gain, incremental tax) of the plan from its lot lines alone,
     by ``householder.tax``: each lot line is a sale at ``as_of``; each buy in the plan and each
-    taxable lot acquired within the wash-sale window (less what the plan sells of it) is a
-    purchase; washed losses are disallowed; the nets are taxed with the carryforward, minus the
-    tax of no trades at all."""
+    taxable lot acquired within the wash-sale window is a purchase; washed losses are
+    disallowed; the nets are taxed with the carryforward, minus the tax of no trades at all."""
     h = book.household
     window = h.policy.wash_sale_window_days
-    lots = {(acct.id, pos.fund, lt.id): lt for acct in book.accounts for pos in acct.positions
-            for lt in pos.lots}
+    lots = {
+        (acct.id, pos.fund, lt.id): lt
+        for acct in book.accounts
+        for pos in acct.positions
+        for lt in pos.lots
+    }
     sales: list[Sale] = []
     terms: list[str] = []
-    sold_shares: dict[tuple[str, str], float] = {}
     for acct in plan.accounts:
         for trade in acct.trades:
             if trade.action != "sell":
@@ -220,10 +262,19 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
                 frac = line.proceeds / lt.value
                 shares = lt.shares * frac if lt.shares else line.proceeds
                 assert abs(line.cost - lt.cost * frac) <= 0.011, (line, lt)
-                sales.append(Sale(acct.id, "taxable", trade.fund, book.as_of, shares,
-                                  line.proceeds, lt.cost * frac, lot_id=line.id))
+                sales.append(
+                    Sale(
+                        acct.id,
+                        "taxable",
+                        trade.fund,
+                        book.as_of,
+                        shares,
+                        line.proceeds,
+                        lt.cost * frac,
+                        lot_id=line.id,
+                    )
+                )
                 terms.append(holding_term(lt.acquired, book.as_of))
-                sold_shares[(acct.id, line.id)] = shares
     purchases: list[Purchase] = []
     for acct_plan, acct in zip(plan.accounts, book.accounts, strict=True):
         kind = "taxable" if acct.treatment is Treatment.TAXABLE else acct.spec.type.value
@@ -231,44 +282,82 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
             if trade.action == "buy":
                 price = book.prices.get(trade.fund)
                 shares = trade.amount / price if price else trade.amount
-                purchases.append(Purchase(acct.id, kind, trade.fund, book.as_of, shares,
-                                          trade.amount))
+                purchases.append(
+                    Purchase(acct.id, kind, trade.fund, book.as_of, shares, trade.amount)
+                )
         if acct.treatment is not Treatment.TAXABLE:
             continue
         for pos in acct.positions:
             for lt in pos.lots:
                 if book.as_of - timedelta(days=window) <= lt.acquired <= book.as_of:
-                    held = lt.shares or lt.value
-                    left = held - sold_shares.get((acct.id, lt.id), 0.0)
-                    if left > 1e-9:
-                        purchases.append(Purchase(acct.id, "taxable", pos.fund, lt.acquired,
-                                                  left, lt.cost * left / held, lot_id=lt.id))
-    identical = {t: "+".join(sorted(g)) for g in h.policy.substantially_identical for t in g}
+                    # the whole lot under its own id: the wash-sale module takes the plan's
+                    # sale of it out (householder.tax.wash, "Conventions")
+                    purchases.append(
+                        Purchase(
+                            acct.id,
+                            "taxable",
+                            pos.fund,
+                            lt.acquired,
+                            lt.shares or lt.value,
+                            lt.cost,
+                            lot_id=lt.id,
+                        )
+                    )
+    identical = identical_groups(book)
     washes = detect_wash_sales(sales, purchases, window_days=window, identical=identical or None)
     disallowed = {id(s): 0.0 for s in sales}
     for w in washes:
         disallowed[id(w.sale)] += w.loss_disallowed
-    short = sum(s.proceeds - s.cost + disallowed[id(s)] for s, t in zip(sales, terms, strict=True)
-                if t == "short")
-    long = sum(s.proceeds - s.cost + disallowed[id(s)] for s, t in zip(sales, terms, strict=True)
-               if t == "long")
-    kwargs = dict(ordinary_rate=h.tax.ordinary_rate, long_term_rate=h.tax.long_term_rate,
-                  niit=h.tax.niit, filing_status=h.tax.filing_status.value,
-                  carryforward_short=h.tax.carryforward.short_term,
-                  carryforward_long=h.tax.carryforward.long_term)
+    short = sum(
+        s.proceeds - s.cost + disallowed[id(s)]
+        for s, t in zip(sales, terms, strict=True)
+        if t == "short"
+    )
+    long = sum(
+        s.proceeds - s.cost + disallowed[id(s)]
+        for s, t in zip(sales, terms, strict=True)
+        if t == "long"
+    )
+    kwargs = dict(
+        ordinary_rate=h.tax.ordinary_rate,
+        long_term_rate=h.tax.long_term_rate,
+        niit=h.tax.niit,
+        filing_status=h.tax.filing_status.value,
+        carryforward_short=h.tax.carryforward.short_term,
+        carryforward_long=h.tax.carryforward.long_term,
+    )
     with_plan = capital_gains_tax(short, long, **kwargs).estimated_tax  # type: ignore[arg-type]
     without = capital_gains_tax(0.0, 0.0, **kwargs).estimated_tax  # type: ignore[arg-type]
     return short, long, with_plan - without
 
 
+def identical_groups(book: Book) -> dict[str, str]:
+    """Ticker → wash-sale group: the bundled share-class pairs (funds.yaml ``identical``) and
+    ``policy.substantially_identical``, merged where they overlap."""
+    groups: list[set[str]] = []
+    for g in [*bundled_identical(), *book.household.policy.substantially_identical]:
+        members = {t for t in g if t in book.funds}
+        for other in [x for x in groups if x & members]:
+            members |= other
+            groups.remove(other)
+        if len(members) > 1:
+            groups.append(members)
+    return {t: "+".join(sorted(g)) for g in groups for t in g}
+
+
 def absolute_tax(book: Book, short: float, long: float) -> float:
     """The year's exact capital gains tax with these nets (carryforward included)."""
     t = book.household.tax
-    return capital_gains_tax(short, long, ordinary_rate=t.ordinary_rate,
-                             long_term_rate=t.long_term_rate, niit=t.niit,
-                             filing_status=t.filing_status.value,
-                             carryforward_short=t.carryforward.short_term,
-                             carryforward_long=t.carryforward.long_term).estimated_tax
+    return capital_gains_tax(
+        short,
+        long,
+        ordinary_rate=t.ordinary_rate,
+        long_term_rate=t.long_term_rate,
+        niit=t.niit,
+        filing_status=t.filing_status.value,
+        carryforward_short=t.carryforward.short_term,
+        carryforward_long=t.carryforward.long_term,
+    ).estimated_tax
 
 
 def washed_ratio(d: ProblemData) -> np.ndarray:
@@ -276,11 +365,20 @@ def washed_ratio(d: ProblemData) -> np.ndarray:
     bought within the window before ``as_of`` counts zero. Recomputed from the book."""
     book = d.book
     window = timedelta(days=book.household.policy.wash_sale_window_days)
-    recent = {d.group_of_fund[pos.fund] for acct in book.accounts
-              if acct.treatment is Treatment.TAXABLE for pos in acct.positions
-              for lt in pos.lots if book.as_of - window <= lt.acquired <= book.as_of}
-    return np.array([max(g, 0.0) if grp in recent else g
-                     for g, grp in zip(d.lot_true_gain_ratio, d.lot_group, strict=True)])
+    recent = {
+        d.group_of_fund[pos.fund]
+        for acct in book.accounts
+        if acct.treatment is Treatment.TAXABLE
+        for pos in acct.positions
+        for lt in pos.lots
+        if book.as_of - window <= lt.acquired <= book.as_of
+    }
+    return np.array(
+        [
+            max(g, 0.0) if grp in recent else g
+            for g, grp in zip(d.lot_true_gain_ratio, d.lot_group, strict=True)
+        ]
+    )
 
 
 def surrogate_tax(book: Book, n_short: float, n_long: float) -> float:
@@ -289,13 +387,21 @@ def surrogate_tax(book: Book, n_short: float, n_long: float) -> float:
     n = 0.038 if t.niit else 0.0
     ns = n_short - t.carryforward.short_term
     nl = n_long - t.carryforward.long_term
-    return max((t.ordinary_rate + n) * ns + (t.long_term_rate + n) * nl,
-               (t.long_term_rate + n) * (ns + nl),
-               -t.ordinary_rate * capital_loss_limit(t.filing_status.value))
+    return max(
+        (t.ordinary_rate + n) * ns + (t.long_term_rate + n) * nl,
+        (t.long_term_rate + n) * (ns + nl),
+        -t.ordinary_rate * capital_loss_limit(t.filing_status.value),
+    )
 
 
-def objective(d: ProblemData, buys: np.ndarray, sells: np.ndarray, lot_sells: np.ndarray,
-              cash: np.ndarray, ratio: np.ndarray | None = None) -> float:
+def objective(
+    d: ProblemData,
+    buys: np.ndarray,
+    sells: np.ndarray,
+    lot_sells: np.ndarray,
+    cash: np.ndarray,
+    ratio: np.ndarray | None = None,
+) -> float:
     """The plan's objective in dollars, evaluated in numpy on given trades: fees over the
     horizon − location value + tax stand-in + turnover + idle cash (design/model.md,
     "Objective"). ``ratio``: the γ per lot to price the tax with (default: the optimizer's)."""
@@ -329,9 +435,10 @@ def per_account_baseline(d: ProblemData) -> Trades | None:
     """Each account rebalanced on its own to the household mix, the simple way: a class it holds
     is scaled up or down pro rata across the funds holding it (a fund off the menu is topped up
     with the cheapest menu fund of its class), a class it lacks is bought in the cheapest menu
-    fund of that class, cash is invested; taxable sells take the lowest-gain lots first. None
-    where that is not possible (a class the menu lacks, an unknown-basis holding to sell, the
-    gain cap, blended funds). Needs single-class funds and a pre-tax basis."""
+    fund of that class, cash is invested; taxable sells take the lowest-gain lots first, and no
+    loss lot of a fund the baseline buys anywhere (the plan's own wash-sale rule). None where
+    that is not possible (a class the menu lacks, an unknown-basis holding to sell, the gain
+    cap, a wash sale, blended funds). Needs single-class funds and a pre-tax basis."""
     book = d.book
     if book.after_tax:
         return None
@@ -349,7 +456,7 @@ def per_account_baseline(d: ProblemData) -> Trades | None:
     sellable[d.sell_pairs] = True
     if d.n_lots:
         sellable[d.lot_pair] = True
-    for a, acct in enumerate(book.accounts):
+    for a in range(len(book.accounts)):
         pairs = np.flatnonzero(d.pair_account == a)
         value = d.x0[pairs].sum() + d.cash0[a]
         for k in range(len(d.classes)):
@@ -376,8 +483,11 @@ def per_account_baseline(d: ProblemData) -> Trades | None:
                     if not sellable[p]:
                         return None
                     sells[p] = (have - want) * d.x0[p] / have
+    bought = {d.group_of_fund[d.pair_fund[p]] for p in np.flatnonzero(buys > 1e-9)}
     for p in np.unique(d.lot_pair) if d.n_lots else []:
         idx = sorted(np.flatnonzero(d.lot_pair == p), key=lambda i: d.lot_true_gain_ratio[i])
+        if d.group_of_fund[d.pair_fund[p]] in bought:  # no wash sale: gains first, losses never
+            idx = [i for i in idx if d.lot_true_gain_ratio[i] >= 0]
         left = sells[p]
         for i in idx:
             take = min(left, d.lot_value[i])
@@ -399,5 +509,6 @@ def honest_ratio(d: ProblemData, buys: np.ndarray) -> np.ndarray:
     """γ per lot with the losses of every group the trades buy anywhere disallowed (washed)."""
     g = washed_ratio(d)
     bought = {d.group_of_fund[d.pair_fund[p]] for p in np.flatnonzero(buys > 1e-6)}
-    return np.array([max(x, 0.0) if grp in bought else x
-                     for x, grp in zip(g, d.lot_group, strict=True)])
+    return np.array(
+        [max(x, 0.0) if grp in bought else x for x, grp in zip(g, d.lot_group, strict=True)]
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,9 +126,13 @@ class Solver:
         return np.asarray(self.model.v.deviation().value, dtype=float) * self.data.scale
 
     # -- phase 2: wash sales ---------------------------------------------------------------------
-    def fix_wash_sales(self, rounds: int = 6, buys_only: bool = False) -> None:
+    def fix_wash_sales(
+        self, rounds: int = 6, buys_only: bool = False, resolve: Callable[[], None] | None = None
+    ) -> None:
         """``buys_only``: resolve every conflict by forbidding the buys (after the whole-share
-        step has fixed the sells, forbidding a buy is always feasible: the money stays cash)."""
+        step has fixed the sells, forbidding a buy is always feasible: the money stays cash).
+        ``resolve``: how to solve again (default :meth:`solve_closest`; after the whole-share
+        step, that step again, so whole-share trades stay whole)."""
         d = self.data
         if not d.has_lots:
             return
@@ -165,7 +170,7 @@ class Solver:
                         f"wash sale avoided: {group} lots at a loss are kept "
                         "because the household buys it"
                     )
-            self.solve_closest()
+            (resolve or self.solve_closest)()
 
     # -- phase 3: minimum trade ------------------------------------------------------------------
     def fix_min_trade(self, minimum: float) -> None:
@@ -193,30 +198,76 @@ class Solver:
         self.model.v.cash_cap.value = cash_caps(self.data, allowance=True)
 
     def fix_whole_shares(self) -> None:
+        """Floor the buys and ceil the sells to whole shares, fix them, re-solve the rest. Where
+        a ceiled taxable sell cannot be (it would break the gain cap, or take a lot the wash-sale
+        step forbade), the taxable sells are floored instead, with the account's whole-share
+        buys cut to what it can then pay for."""
         d = self.data
         if not d.whole.any():
             return
         self.allow_whole_share_remainder()
         v = self.model.v
         buys, sells = self.pair_buys(), self.pair_sells()
-        buy_lb, buy_ub = np.array(v.pair_buy_lb.value), np.array(v.pair_buy_ub.value)
-        sell_lb, sell_ub = np.array(v.pair_sell_lb.value), np.array(v.pair_sell_ub.value)
-        changed = False
-        for p in np.flatnonzero(d.whole):
-            price = d.price[p]
-            n_buy = _whole(buys[p] / price, math.floor)
-            n_sell = _whole(sells[p] / price, math.ceil)
-            sold = n_sell * price
-            if sold > d.x0[p] - 0.005:  # the whole position, a fractional last share included
-                sold = d.x0[p]
-            if abs(sold - sells[p]) > 0.005 or abs(n_buy * price - buys[p]) > 0.005:
-                changed = True
-            buy_lb[p] = buy_ub[p] = n_buy * price / d.scale
-            sell_lb[p] = sell_ub[p] = sold / d.scale
-        v.pair_buy_lb.value, v.pair_buy_ub.value = buy_lb, buy_ub
-        v.pair_sell_lb.value, v.pair_sell_ub.value = sell_lb, sell_ub
-        if changed:
-            self.solve_closest()
+        saved = [
+            np.array(x.value)
+            for x in (v.pair_buy_lb, v.pair_buy_ub, v.pair_sell_lb, v.pair_sell_ub)
+        ]
+        has_lots = np.zeros(d.n_pairs, dtype=bool)
+        if d.n_lots:
+            has_lots[d.lot_pair] = True
+        for floor_taxable in (False, True):
+            buy_lb, buy_ub, sell_lb, sell_ub = (x.copy() for x in saved)
+            changed = False
+            n_buys: dict[int, int] = {}
+            for p in np.flatnonzero(d.whole).tolist():
+                price = d.price[p]
+                n_buy = _whole(buys[p] / price, math.floor)
+                rounding = math.floor if floor_taxable and has_lots[p] else math.ceil
+                sold = _whole(sells[p] / price, rounding) * price
+                if sold > d.x0[p] - 0.005:  # the whole position, a fractional last share included
+                    sold = d.x0[p]
+                if abs(sold - sells[p]) > 0.005 or abs(n_buy * price - buys[p]) > 0.005:
+                    changed = True
+                n_buys[p] = n_buy
+                sell_lb[p] = sell_ub[p] = sold / d.scale
+            if floor_taxable:
+                self._afford_whole_buys(n_buys, buys, sells, sell_lb * d.scale)
+            for p, n_buy in n_buys.items():
+                buy_lb[p] = buy_ub[p] = n_buy * d.price[p] / d.scale
+            v.pair_buy_lb.value, v.pair_buy_ub.value = buy_lb, buy_ub
+            v.pair_sell_lb.value, v.pair_sell_ub.value = sell_lb, sell_ub
+            if not changed:
+                return
+            try:
+                self.solve_closest()
+                return
+            except InfeasibleError:
+                if floor_taxable or not has_lots[d.whole].any():
+                    raise
+
+    def _afford_whole_buys(
+        self, n_buys: dict[int, int], buys: np.ndarray, sells: np.ndarray, fixed_sells: np.ndarray
+    ) -> None:
+        """Cut whole-share buys, one share at a time, until each account can pay for them from
+        its cash, its flow, its fixed whole-share sells and its other sells of the last solve."""
+        d = self.data
+        flows = self.model.v.flows()
+        flow = np.asarray(flows if isinstance(flows, np.ndarray) else flows.value) * d.scale
+        for a in range(len(d.accounts)):
+            pairs = np.flatnonzero(d.pair_account == a).tolist()
+            whole = [p for p in pairs if d.whole[p]]
+            available = (
+                d.cash0[a]
+                + flow[a]
+                + sum(fixed_sells[p] for p in whole)
+                + sum(sells[p] for p in pairs if not d.whole[p])
+            )
+            while True:
+                cost = sum(n_buys[p] * d.price[p] for p in whole)
+                bought = [p for p in whole if n_buys[p] > 0]
+                if cost <= available + 1e-9 or not bought:
+                    break
+                n_buys[max(bought, key=lambda p: d.price[p])] -= 1
 
     def solve_whole_shares_exactly(self, strict: bool = True) -> bool:
         """The mixed-integer solve; False (unless ``strict``) when it gives no answer."""
@@ -263,6 +314,10 @@ class Solver:
         buyable[d.buy_pairs] = True
         minimum = d.book.household.policy.min_trade
         buyable &= d.whole & ~self.forbidden_buy & (np.nan_to_num(d.price) >= minimum)
+        if d.n_lots:  # never buy what the plan sells at a loss (a wash sale)
+            loss_sold = self.lot_sells() * (d.lot_true_gain_ratio < 0) > 0.005
+            washed = {d.lot_group[i] for i in np.flatnonzero(loss_sold)}
+            buyable &= np.array([d.group_of_fund[f] not in washed for f in d.pair_fund])
         candidates = np.flatnonzero(buyable)
         if not len(candidates):
             return buys, cash
@@ -311,6 +366,15 @@ class Solver:
             tol = self.model.tolerance * d.scale
             target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
             shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
+        # after the top-up, which may buy a share of what the account sells
+        netted = _net_same_fund(d, buys, sells, lot_sells)
+        if netted[0] is not buys:  # something netted: in after-tax mode the allocation moves
+            buys, sells, lot_sells = netted
+            if target_reached and d.book.after_tax:
+                dev = deviation_of(d, d.x0 + buys - sells, cash, lot_sells)
+                tol = self.model.tolerance * d.scale
+                target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
+                shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
         terms = {
             name: float(expr.value) * d.scale
             for name, expr in m.terms.items()
@@ -343,6 +407,29 @@ def deviation_of(
     y = np.asarray(y, dtype=float)
     out: np.ndarray = y - d.target * y.sum()
     return out
+
+
+def _net_same_fund(
+    d: ProblemData, buys: np.ndarray, sells: np.ndarray, lot_sells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Never buy and sell one fund in one account: net the two sides (a solver tolerance or the
+    integer solve can leave both). Cash is unchanged; a taxable sell keeps its lowest-gain lots
+    (a loss lot sold beside a buy would be a wash sale, which the wash-sale step rules out)."""
+    both = np.flatnonzero((buys > 0) & (sells > 0))
+    if not len(both):
+        return buys, sells, lot_sells
+    buys, sells, lot_sells = buys.copy(), sells.copy(), lot_sells.copy()
+    for p in both:
+        overlap = min(buys[p], sells[p])
+        buys[p] -= overlap
+        sells[p] -= overlap
+        if d.n_lots:
+            lots = np.flatnonzero((d.lot_pair == p) & (lot_sells > 0))
+            for i in sorted(lots, key=lambda i: -d.lot_true_gain_ratio[i]):
+                take = min(overlap, lot_sells[i])
+                lot_sells[i] -= take
+                overlap -= take
+    return buys, sells, lot_sells
 
 
 def _val(var: object) -> np.ndarray:
@@ -381,13 +468,23 @@ def solve_household(book: Book, scenario: Scenario | None = None) -> Solution:
     solver.fix_min_trade(book.household.policy.min_trade)
     method = book.household.policy.whole_share_method
     n_whole = int(data.whole.sum())
-    if n_whole and (method == "exact" or (method == "auto" and n_whole <= EXACT_WHOLE_LIMIT)):
-        if not solver.solve_whole_shares_exactly(strict=method == "exact"):
+    exact = n_whole and (method == "exact" or (method == "auto" and n_whole <= EXACT_WHOLE_LIMIT))
+
+    def whole_shares(again: bool = False) -> None:
+        if exact:
+            if solver.solve_whole_shares_exactly(strict=method == "exact"):
+                return
+            solver.exact_whole_shares = False
+            again = True
+        if again:  # solve with the new bounds before rounding what that gives
             solver.solve_closest()
-            solver.fix_whole_shares()
-    else:
         solver.fix_whole_shares()
-    solver.fix_wash_sales(buys_only=True)  # the whole-share re-solve may buy what is sold at a loss
+
+    whole_shares()
+    # the whole-share solve may buy what it sells at a loss: forbid the buy, solve that step again
+    solver.fix_wash_sales(
+        buys_only=True, resolve=(lambda: whole_shares(again=True)) if n_whole else None
+    )
     timings["solve"] = time.perf_counter() - t
     solution = solver.solution()
     timings["total"] = time.perf_counter() - start

@@ -60,10 +60,19 @@ def round_trades(sol: Solution) -> RoundedTrades:
     for p in np.flatnonzero(d.whole):
         price = d.price[p]
         buys[p] = round(round(sol.buys[p] / price) * price, 2)
+        left = (d.x0[p] - sol.sells[p]) / price
+        sold = sol.sells[p] / price
         if sol.sells[p] >= d.x0[p] - CENT / 2:  # the whole position, fractional shares included
             sells[p] = round(d.x0[p], 2)
+        elif abs(left - round(left)) < 1e-6 < abs(sold - round(sold)):
+            # the fractional part of the position goes, whole shares stay
+            sells[p] = round(d.x0[p] - round(left) * price, 2)
         else:
             sells[p] = round(round(sol.sells[p] / price) * price, 2)
+    # a solver's tolerance may sell a hair more than is held: never more than the position
+    np.minimum(sells, np.round(d.x0, 2), out=sells)
+    if d.n_lots:
+        np.minimum(lot_sells, np.round(d.lot_value, 2), out=lot_sells)
     # dust: fractional trades under DUST dollars are solver noise, not advice
     fractional = ~d.whole
     buys[fractional & (buys < DUST)] = 0.0
@@ -173,26 +182,26 @@ def exact_tax(
             )
         )
     window = timedelta(days=book.household.policy.wash_sale_window_days)
-    sold_by_lot = {s.lot_id: s.shares for s in sales}
     for acct in book.accounts:
         if acct.treatment is not Treatment.TAXABLE:
             continue
         for pos in acct.positions:
             for lot in pos.lots:
-                if book.as_of - window <= lot.acquired <= book.as_of:
-                    remaining = (lot.shares or lot.value) - sold_by_lot.get(lot.id, 0.0)
-                    if remaining > 1e-9:
-                        purchases.append(
-                            Purchase(
-                                acct.id,
-                                "taxable",
-                                pos.fund,
-                                lot.acquired,
-                                remaining,
-                                lot.cost * remaining / (lot.shares or lot.value),
-                                lot_id=lot.id,
-                            )
+                held = lot.shares or lot.value
+                if book.as_of - window <= lot.acquired <= book.as_of and held > 1e-9:
+                    # the whole lot, under its own id: detect_wash_sales takes out what the plan
+                    # sells of it (the sold shares are not their own replacement)
+                    purchases.append(
+                        Purchase(
+                            acct.id,
+                            "taxable",
+                            pos.fund,
+                            lot.acquired,
+                            held,
+                            lot.cost,
+                            lot_id=lot.id,
                         )
+                    )
     groups = {f: g for f, g in d.group_of_fund.items() if g != f}
     washes = detect_wash_sales(
         sales,
@@ -253,6 +262,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     tax_summary, lot_lines = exact_tax(book, d, rt)
     tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
     x_after = d.x0 + rt.buys - rt.sells
+    x_after[np.abs(x_after) < CENT / 2 + 1e-9] = 0.0  # a position sold in full leaves no dust
     exp_before = _exposure(d, d.x0, d.cash0, np.zeros(d.n_lots))
     exp_after = _exposure(d, x_after, rt.cash, rt.lot_sells)
     tot_b, tot_a = exp_before.sum(), exp_after.sum()
@@ -283,6 +293,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                     continue
                 price = d.price[p]
                 shares = round(amount / price, 6) if d.whole[p] else None
+                if shares is not None and action == "sell" and x_after[p] < CENT:
+                    shares = round(d.x0[p] / price, 6)  # all of it: the shares held, not cents
                 lots = (
                     [
                         lot_lines[i]
