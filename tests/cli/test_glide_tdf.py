@@ -136,6 +136,7 @@ def kendra_tdf(**changes: Any) -> dict[str, Any]:
     data["accounts"][0]["menu"] = ["STOCK", "BOND", "VFIFX", "VFFVX", "VTTSX"]
     data["accounts"].append({"id": "kendra-roth", "owner": "kendra", "type": "roth_ira",
                              "menu": ["VTI", "BND"], "holdings": [{"fund": "VTI", "value": 5000}]})
+    data["prices"] = {"VTI": 290.0, "BND": 72.5}  # ETFs the Roth may buy need prices (spec)
     data.update(changes)
     return data
 

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from householder.io import build_book, parse_text
+from householder.model.bundled import bundled_funds
 from householder.model.types import AccountType
 from householder.valuation import account_exposure, household_exposure, tree_exposure
 
@@ -186,7 +187,12 @@ def households(draw: st.DrawFn) -> dict[str, Any]:
         "funds": own_funds + [{"ticker": t} for t in catalog],
         "accounts": accounts,
     }
-    mapped = {t: price_of[t] for t in tickers if price_in_map[t]}
+    # a whole-share fund (an ETF) that an account may buy needs a price (spec): give every one
+    # its price in the map, besides any holding's own
+    whole = {f["ticker"] for f in own_funds if f["kind"] == "etf"} | {
+        t for t in catalog if bundled_funds()[t].get("kind") in {"etf", "stock"}
+    }
+    mapped = {t: price_of[t] for t in tickers if price_in_map[t] or t in whole}
     if mapped:
         data["prices"] = mapped
     if draw(st.booleans()):

@@ -106,7 +106,6 @@ def linprog_plan(book: Book) -> LPResult:
     hi = np.full(n, np.inf)
     gains_short = np.zeros(n)
     gains_long = np.zeros(n)
-    true_gains = np.zeros(n)
     for j, (kind, _, f, extra) in enumerate(cols):
         if kind == "sell":
             hi[j] = pairs[extra][2]
@@ -114,7 +113,6 @@ def linprog_plan(book: Book) -> LPResult:
             lt = extra[1]
             hi[j] = lt.value
             ratio = 1.0 - lt.cost / lt.value
-            true_gains[j] = ratio
             if ratio < 0 and identical.get(f, f) in recent_groups:
                 ratio = 0.0  # a loss on a fund bought within the window before as_of is washed
             if holding_term(lt.acquired, book.as_of) == "short":
@@ -167,7 +165,8 @@ def linprog_plan(book: Book) -> LPResult:
     a_ub.append(t_row)
     b_ub.append(tax.ordinary_rate * limit)
     if policy.max_realized_gain is not None:
-        a_ub.append(true_gains)
+        # the gains as realized: a loss a recent purchase washes offsets nothing (IRS Pub 550)
+        a_ub.append(gains_short + gains_long)
         b_ub.append(policy.max_realized_gain)
 
     # objective: fees over the horizon - location + turnover + idle cash + tax

@@ -504,6 +504,51 @@ def test_over_limit_to_target_says_so_and_gives_the_best_within_limits() -> None
     assert [c["within_limit"] for c in plan.limit_checks or []] == [False]
 
 
+@pytest.mark.parametrize(
+    ("bond_value", "stock_value", "this_year"),
+    [
+        (12_000_000, 3_500_000, 3_227.34),
+        (48_000_000, 9_000_000, 5_064.80),
+        (21_000, 9_000, 6_000.0),
+    ],
+)
+def test_to_target_best_within_limits_lands_exactly_on_the_room(
+    bond_value: float, stock_value: float, this_year: float
+) -> None:
+    """Stocks are far under a 60 % target and the only accounts are a traditional and a Roth IRA
+    that share one limit ($7,000 at 45 in 2025). The best within the limits uses all of the
+    room that is left, to the cent: 7,000 − this_year. On a large household the tracking QP
+    and the cost LP used to leave it a few cents (up to ~1e-7·W) short."""
+    room = round(7_000 - this_year, 2)
+    book = book_of(
+        [
+            {
+                "id": "ira",
+                "owner": "pat",
+                "type": "traditional_ira",
+                "holdings": [{"fund": "BOND", "value": bond_value}],
+                "contributions": {"this_year": this_year},
+            },
+            {
+                "id": "roth",
+                "owner": "pat",
+                "type": "roth_ira",
+                "holdings": [{"fund": "US", "value": stock_value}],
+            },
+        ],
+        target={"us_stocks": 60, "bonds": 40},
+    )
+    plan = contribute_to_target(book)
+    assert plan.contribution_within_limits is False
+    assert not plan.target_reached
+    assert plan.contribution_best_within_limits == room
+    assert round(sum(flows(plan).values()), 2) == room
+    bought = sum(t.amount for a in plan.accounts for t in a.trades)
+    assert all(t.action == "buy" for a in plan.accounts for t in a.trades)
+    assert round(bought, 2) == room
+    assert any(f"${room:,.2f}" in n and "does not fit" in n for n in plan.notes)
+
+
 def test_to_target_that_fits_when_spread_over_accounts_is_within_limits() -> None:
     """Regression: $25,000 is needed and the HSA, IRA and 401(k) have 9,550 + 8,000 + 11,000 of
     room; the unlimited solve may put it all in one account, but spread it fits, so it must not

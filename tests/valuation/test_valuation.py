@@ -254,6 +254,7 @@ def test_tree_exposure_at_every_level() -> None:
             },
             {"id": "ira", "type": "traditional_ira", "holdings": [{"fund": "VXUS", "value": 4000}]},
         ],
+        "prices": {"VTI": 290.0, "BND": 72.5, "VXUS": 65.0},  # buyable ETFs need prices (spec)
     }
     tree = tree_exposure(build_book(data))
     expected_tree = {
@@ -293,6 +294,7 @@ def test_nested_target_counts_at_the_targets_levels() -> None:
                 ],
             }
         ],
+        "prices": {"VTI": 290.0, "BND": 72.5, "VXUS": 65.0},  # buyable ETFs need prices (spec)
     }
     book = build_book(data)
     assert book.target == pytest.approx({"us_stocks": 0.48, "intl_stocks": 0.32, "bonds": 0.2})

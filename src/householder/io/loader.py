@@ -104,7 +104,10 @@ def _parse_salvaging(
     are echoes. A problem in a required field (``as_of``, an account's ``type``) stops the
     salvage: the household is None and only the structural problems are reported.
     """
-    current: dict[str, Any] = copy.deepcopy(dict(data))
+    # a shallow copy: validation reads the input without changing it, so the deep copy that
+    # salvaging needs (it deletes failing parts) waits for the first problem
+    current: dict[str, Any] = dict(data)
+    copied = False
     problems: list[Problem] = []
     set_aside: list[str] = []
     skip_sums = False
@@ -127,6 +130,8 @@ def _parse_salvaging(
                     continue  # reported above, with its path
                 if problem not in problems and not any(within(problem.path, s) for s in set_aside):
                     problems.append(problem)
+            if not copied:
+                current, copied = copy.deepcopy(current), True
             dropped = False
             for err in exc.errors(include_url=False):
                 if err["type"] == "target_or_glide":
@@ -272,19 +277,19 @@ class _Resolver:
                 i, f = listed[ticker]
                 path = f"funds[{i}]"
                 row.update(f.model_dump(exclude_none=True))
-                hint = suggest(ticker, catalog)
+                # the did-you-mean hint (difflib over the catalog) only where there is a problem
                 if f.classes is None and ticker not in catalog:
                     self.add(
                         f"{path}.classes",
-                        f"{ticker!r} is not in the bundled catalog{hint}; give its classes, "
-                        "e.g. {stocks: 100}",
+                        f"{ticker!r} is not in the bundled catalog{suggest(ticker, catalog)}; "
+                        "give its classes, e.g. {stocks: 100}",
                     )
                     continue
                 if f.expense_ratio is None and ticker not in catalog:
                     self.add(
                         f"{path}.expense_ratio",
-                        f"{ticker!r} is not in the bundled catalog{hint}; give its "
-                        "expense_ratio (e.g. 0.04%)",
+                        f"{ticker!r} is not in the bundled catalog{suggest(ticker, catalog)}; "
+                        "give its expense_ratio (e.g. 0.04%)",
                     )
             classes = {str(k): float(v) for k, v in row["classes"].items()}
             ok = True
@@ -313,6 +318,10 @@ class _Resolver:
                  "funds: with its classes and expense_ratio")
         return False
 
+    def account_type(self, account_id: str) -> str:
+        acct = next(a for a in self.h.accounts if a.id == account_id)
+        return acct.type.value
+
     # -- the whole household ---------------------------------------------------------------------
     def resolve(self) -> Book | None:
         h = self.h
@@ -339,6 +348,7 @@ class _Resolver:
         accounts = tuple(
             self.account_book(i, acct, funds, prices) for i, acct in enumerate(h.accounts)
         )
+        self.check_whole_share_prices(accounts, funds, prices)
         if self.problems:
             return None
         return Book(
@@ -496,6 +506,49 @@ class _Resolver:
                              f"prices: {{{hold.fund}: …}}")
         return {k: v for k, (v, _) in found.items()}
 
+    def check_whole_share_prices(
+        self,
+        accounts: tuple[AccountBook, ...],
+        funds: Mapping[str, FundInfo],
+        prices: Mapping[str, float],
+    ) -> None:
+        """A whole-share fund (an ETF or stock under ``whole_shares: auto``) that an account may
+        buy needs a price: a plan buys it in whole shares (spec: "Buying a whole-share fund
+        with no known price is an error that names the fund"). One problem per fund, at the
+        first place that lets an account buy it."""
+        policy = self.h.policy.whole_shares
+        for ticker, fund in funds.items():
+            if ticker in prices or not fund.whole_shares(policy, None):
+                continue
+            buyers = [a for a in accounts if ticker in a.buyable]
+            if not buyers:
+                continue
+            path = self.buyable_path(ticker, buyers[0])
+            names = ", ".join(a.id for a in buyers[:3]) + (", …" if len(buyers) > 3 else "")
+            kind = "an ETF" if fund.kind is FundKind.ETF else f"a {fund.kind.value}"
+            self.add(path, f"{ticker} is {kind}, bought in whole shares, but has no price, and "
+                     f"{names} may buy it; add prices: {{{ticker}: …}} (or give a holding of "
+                     f"{ticker} its shares and price), or set policy.whole_shares: never to "
+                     "trade it in dollars")
+
+    def buyable_path(self, ticker: str, buyer: AccountBook) -> str:
+        """Where the file lets ``buyer`` buy ``ticker``: its menu entry, or (an account without
+        a menu buys the whole universe) the first place the file names the fund."""
+        index = next(i for i, a in enumerate(self.h.accounts) if a is buyer.spec)
+        menu = buyer.spec.menu
+        if menu is not None:
+            return f"accounts[{index}].menu[{menu.index(ticker)}]"
+        for k, f in enumerate(self.h.funds):
+            if f.ticker == ticker:
+                return f"funds[{k}].ticker"
+        for i, acct in enumerate(self.h.accounts):
+            for j, hold in enumerate(acct.holdings):
+                if hold.fund == ticker:
+                    return f"accounts[{i}].holdings[{j}].fund"
+            if acct.menu and ticker in acct.menu:
+                return f"accounts[{i}].menu[{acct.menu.index(ticker)}]"
+        return f"prices.{ticker}"
+
     def check_fund_splits(
         self, funds: Mapping[str, FundInfo], tax: Taxonomy, leaves: Mapping[str, float]
     ) -> None:
@@ -554,9 +607,23 @@ class _Resolver:
                                   "unknown and the plan will not sell it; add lots (or set "
                                   "policy.unknown_basis: zero)")
         if not taxable:
+            # spec: taxable holdings carry lots. Elsewhere a sale realizes no tax, so lots (or a
+            # cost) only give the share count: the holding is their value, and the note says so
+            if hold.lots or hold.cost is not None:
+                given = "lots give" if hold.lots else "cost and acquired date give"
+                self.notes.append(
+                    f"{path}: {hold.fund} is in a {self.account_type(account_id)} account, "
+                    f"where a sale realizes no tax: its {given} only its value "
+                    f"({_shares_text(shares)}${value:,.2f}); cost and dates are used only in "
+                    "taxable accounts"
+                )
             lots = []
         return Position(account_id=account_id, fund=hold.fund, value=value, shares=shares,
                         price=price, lots=tuple(lots), basis_known=basis_known)
+
+
+def _shares_text(shares: float | None) -> str:
+    return f"{shares:,.6g} shares, " if shares is not None else ""
 
 
 def _holding_price(hold: Holding) -> float | None:

@@ -62,13 +62,21 @@ class TradeBounds:
 
 @dataclass
 class GainCap:
-    """``policy.max_realized_gain``: :math:`N_{st} + N_{lt} \\le G^{max}` (the plan's own gains)."""
+    """``policy.max_realized_gain``, on the plan's own gains as realized:
+
+    .. math:: \\sum_{\\ell} \\hat\\gamma_\\ell\\, s_\\ell \\le G^{max}, \\qquad
+        \\hat\\gamma_\\ell = \\begin{cases} \\max(\\gamma_\\ell, 0) & \\text{fund bought
+        in the wash-sale window before as\\_of} \\\\ \\gamma_\\ell & \\text{otherwise}
+        \\end{cases}
+
+    A loss that a recent purchase washes is disallowed (IRS Pub 550), so it offsets no gain
+    under the cap (``lot_gain_ratio``, not the true ratio)."""
 
     limit: float
     name: str = "max_realized_gain"
 
     def compile(self, v: Variables) -> list[cp.Constraint]:
-        gains = v.realized(short=True, true_ratio=True) + v.realized(short=False, true_ratio=True)
+        gains = v.realized(short=True) + v.realized(short=False)
         if isinstance(gains, float):
             return []
         return [gains <= self.limit / v.data.scale]
@@ -76,15 +84,24 @@ class GainCap:
 
 @dataclass
 class TargetBand:
-    """Each class within a band of its target:
-    :math:`|\\Delta_k| \\le \\text{width}_k` (``tolerance``, or the closest reachable)."""
+    """Each class within a band of its target, the tolerance in points of the post-trade total
+    on the allocation basis (:math:`\\mathbf 1^\\top y`: after tax, the after-tax total, which
+    the allocation's fractions are of), not of the pre-tax household value:
+
+    .. math:: |\\Delta_k| \\le \\text{tol}\\,\\mathbf 1^\\top y + (\\text{width}_k - \\text{tol})
+
+    ``width`` is ``tol`` (target reachable) or ``tol`` plus the excess :math:`e_k` the tracking
+    problem could not remove (:math:`e_k \\ge |\\Delta_k| - \\text{tol}\\,\\mathbf 1^\\top y`,
+    in units of W). Affine in the variables, the width a parameter: still an LP, still DPP."""
 
     width: cp.Parameter
+    tolerance: float
     name: str = "target"
 
     def compile(self, v: Variables) -> list[cp.Constraint]:
         dev = v.deviation()
-        return [dev <= self.width, -dev <= self.width]
+        bound = self.width + self.tolerance * (v.total() - 1.0)
+        return [dev <= bound, -dev <= bound]
 
 
 @dataclass

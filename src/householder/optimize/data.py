@@ -87,9 +87,17 @@ class ProblemData:
     cash_exposure: sp.csr_matrix
     """K × A: an account's cash counts in the cash class (times its after-tax weight)."""
     lot_gain_exposure: sp.csr_matrix
-    """K × L: after-tax mode only: ρ × class mix × γ, the embedded tax released per dollar sold."""
+    """K × L: the change in after-tax exposure per dollar sold from a lot, beyond the dollars
+    themselves. Zero: a sale releases the lot's embedded tax :math:`\\rho\\gamma_\\ell` from
+    its classes and the tax now due, the same :math:`\\rho\\gamma_\\ell`, is charged to
+    them, :math:`G_{k\\ell} = \\rho\\gamma_\\ell (E_{kf} - E_{kf}) = 0`. So realizing a gain
+    (or a loss) leaves the after-tax total and every class as they are, and selling a gain lot
+    and buying the fund back gains nothing (the tax term prices paying the tax now). Kept so that
+    every numpy twin of :meth:`Variables.exposure` stays ``E x + C c - g + G s``."""
     embedded_tax: np.ndarray
-    """K: after-tax mode only: tax on every embedded gain today, by class."""
+    """K: after-tax mode only: tax on every embedded gain today, by class,
+    :math:`g_k = \\sum_\\ell \\rho\\, E_{kf(\\ell)}\\, \\gamma_\\ell\\, m_\\ell` (true ratios);
+    the class owes it whether a lot is sold now or later."""
 
     group_of_fund: dict[str, str]
     recent_buy_groups: set[str]
@@ -106,6 +114,17 @@ class ProblemData:
     @property
     def has_lots(self) -> bool:
         return self.n_lots > 0
+
+    @property
+    def allocation_total(self) -> float:
+        """The post-trade total on the allocation basis, in dollars, for the fixed cash flows
+        (free contributions not included): :math:`\\mathbf 1^\\top y = \\sum_a v_a (x^0_a + c^0_a
+        + d_a) - \\mathbf 1^\\top g`. Trades leave it unchanged (money stays in its account and
+        a sale moves no embedded tax), so it is what the tolerance's points are of."""
+        weights = np.array([self.book.dollar_weight(a) for a in self.book.accounts])
+        per_account = np.bincount(self.pair_account, weights=self.x0, minlength=len(self.accounts))
+        total = float(weights @ (per_account + self.cash0 + self.flow))
+        return total - float(self.embedded_tax.sum())
 
 
 def group_map(book: Book) -> dict[str, str]:
@@ -217,16 +236,11 @@ def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
     embedded = np.zeros(n_cls)
     if book.after_tax and n_lots:
         rho = book.gain_tax_rate()
-        r2, c2, v2 = [], [], []
         for lot_i, p in enumerate(lots_pair):
             for cls, frac in book.fund_exposure[pair_fund[p]].items():
-                r2.append(cls_index[cls])
-                c2.append(lot_i)
-                v2.append(rho * frac * true_ratio[lot_i])
                 embedded[cls_index[cls]] += rho * frac * true_ratio[lot_i] * lots_value[lot_i]
-        lot_gain_exposure = sp.csr_matrix((v2, (r2, c2)), shape=(n_cls, n_lots))
-    else:
-        lot_gain_exposure = sp.csr_matrix((n_cls, n_lots))
+    # released and charged alike: see ProblemData.lot_gain_exposure
+    lot_gain_exposure = sp.csr_matrix((n_cls, n_lots))
     prices = np.array([book.prices.get(t, np.nan) for t in pair_fund], dtype=float)
     whole = np.array(
         [book.funds[t].whole_shares(policy.whole_shares, book.prices.get(t)) for t in pair_fund],

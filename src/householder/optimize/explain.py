@@ -46,14 +46,42 @@ def explain_infeasible(data: ProblemData) -> str:
     return "no feasible plan: " + "; ".join(reasons)
 
 
+def _gain_cap_binds(data: ProblemData, over: set[str]) -> bool:
+    """Whether ``policy.max_realized_gain`` can be what keeps the classes ``over`` target: it is
+    set, and selling every taxable lot at a gain that holds one of them would realize more
+    than it allows (the realized ratios: a washed loss offsets nothing):
+
+    .. math:: \\sum_{\\ell:\\, f(\\ell) \\ni k \\in \\text{over}} \\max(\\gamma_\\ell, 0)\\, m_\\ell
+        > G^{max}
+    """
+    cap = data.book.household.policy.max_realized_gain
+    if cap is None or not data.n_lots or not data.scenario.allow_sell:
+        return False
+    exposure = data.book.fund_exposure
+    potential = sum(
+        max(float(data.lot_gain_ratio[i]), 0.0) * float(data.lot_value[i])
+        for i in range(data.n_lots)
+        if any(exposure[data.pair_fund[data.lot_pair[i]]].get(c, 0.0) > 0 for c in over)
+    )
+    return potential > cap + 0.005
+
+
 def explain_shortfall(
     data: ProblemData, deviation: np.ndarray, forbidden_buy: np.ndarray | None = None
 ) -> list[str]:
-    """One sentence per class left off target: by how much, and what stands in the way."""
+    """One sentence per class left off target: by how much, and what stands in the way (the
+    binding constraint where one can be named: a menu, unknown basis, the gain cap, whole
+    shares, a cash flow)."""
     forbidden = np.zeros(data.n_pairs, dtype=bool) if forbidden_buy is None else forbidden_buy
     book = data.book
     out: list[str] = []
-    tol = book.household.policy.tolerance / 100.0 * data.scale
+    # points of the total the allocation's fractions are of (after tax: the after-tax total)
+    tol = book.household.policy.tolerance / 100.0 * data.allocation_total
+    over = {cls for k, cls in enumerate(data.classes) if float(deviation[k]) > tol + 0.01}
+    cap = book.household.policy.max_realized_gain
+    capped = _gain_cap_binds(data, over)
+    cap_note = f"the gain cap (policy.max_realized_gain, {_money(cap or 0.0)})"
+    whole = bool(data.whole.any())
     for k, cls in enumerate(data.classes):
         dev = float(deviation[k])
         if abs(dev) <= tol + 0.01:
@@ -81,9 +109,20 @@ def explain_shortfall(
                     f"({', '.join(buyers)} can buy it)"
                 )
             else:
-                why = f"whole shares leave cash over; only {', '.join(buyers)} can buy {cls}" + (
-                    f" ({', '.join(washed)} is not bought, to avoid a wash sale)" if washed else ""
-                )
+                if capped:
+                    why = (
+                        f"{cap_note} limits the sales that would pay for it; only "
+                        f"{', '.join(buyers)} can buy {cls}"
+                    )
+                elif whole:
+                    why = f"whole shares leave cash over; only {', '.join(buyers)} can buy {cls}"
+                else:
+                    why = (
+                        f"only {', '.join(buyers)} can buy {cls}, and not enough can be sold "
+                        "there to pay for it (money does not move between accounts)"
+                    )
+                if washed:
+                    why += f" ({', '.join(washed)} is not bought, to avoid a wash sale)"
             out.append(f"{cls} is {_money(-dev)} under target: {why}")
         else:
             if not data.scenario.allow_sell:
@@ -97,15 +136,22 @@ def explain_shortfall(
                     for p in a.positions
                     if not p.basis_known and book.fund_exposure[p.fund].get(cls, 0.0) > 0
                 ]
-                cash_note = (
-                    "uninvested cash left by whole shares"
-                    if cls == book.cash_class
-                    else "whole shares, menus or the gain cap keep it there"
-                )
-                why = (
-                    f"holdings of unknown basis are not sold ({', '.join(locked)})"
-                    if locked
-                    else cash_note
-                )
+                if locked:
+                    why = f"holdings of unknown basis are not sold ({', '.join(locked)})"
+                elif cls == book.cash_class:
+                    why = (
+                        "uninvested cash left by whole shares"
+                        if whole
+                        else "uninvested cash its account's menu cannot invest"
+                    )
+                elif _gain_cap_binds(data, {cls}):
+                    why = f"{cap_note} keeps the gains its sale would realize down"
+                elif whole:
+                    why = "whole shares or menus keep it there"
+                else:
+                    why = (
+                        "the accounts that hold it cannot trade it for what is under target "
+                        "(menus, the minimum trade or the wash-sale rules)"
+                    )
             out.append(f"{cls} is {_money(dev)} over target: {why}")
     return out

@@ -2,10 +2,16 @@
 
 - the **cost** problem (an LP): fees + tax + turnover + idle cash − location value, subject to
   the money balance, the trade bounds, the gain cap and the target band
-  :math:`|\\Delta_k| \\le \\text{width}_k`;
-- the **tracking** problem (a QP): the smallest squared excess beyond the tolerance,
-  :math:`\\sum_k \\max(|\\Delta_k| - \\text{tol}, 0)^2`, used only when the target cannot be
-  reached.
+  :math:`|\\Delta_k| \\le \\text{tol}\\,\\mathbf 1^\\top y + (\\text{width}_k - \\text{tol})`;
+- the **tracking** problem (a QP): the smallest squared excess beyond the tolerance, plus an
+  exact L1 penalty on idle cash (:class:`~householder.optimize.terms.IdleCashPenalty`),
+  :math:`\\sum_k \\max(|\\Delta_k| - \\text{tol}\\,\\mathbf 1^\\top y, 0)^2
+  + \\mu\\, \\max(\\textstyle\\sum_a v_a c_a - w^*_{cash} \\mathbf 1^\\top y, 0)`, used only
+  when the target cannot be reached.
+
+The tolerance is in points of the post-trade total on the allocation basis,
+:math:`\\mathbf 1^\\top y` (the after-tax total after tax), the total the allocation's fractions
+are of.
 
 Both are built once; the numbers that change between solves (band widths, trade bounds) are
 parameters, so a re-solve reuses cvxpy's canonicalization.
@@ -36,16 +42,20 @@ from householder.optimize.terms import (
     ContributionCost,
     FeeCost,
     IdleCashCost,
+    IdleCashPenalty,
     LocationBenefit,
     Term,
     TurnoverCost,
     idle_cash_rate,
+    idle_cash_weight,
 )
-from householder.optimize.variables import Variables
+from householder.optimize.variables import UNCAPPED, Variables
 
 LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
 QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
 FEASIBLE = {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
+_INSTALLED_SOLVERS = frozenset(cp.installed_solvers())
+"""Asked once per process: ``cp.installed_solvers()`` takes about 2 ms a call."""
 
 
 @dataclass
@@ -108,14 +118,17 @@ class HouseholdModel:
         self.base_constraints = constraints
         self.width = cp.Parameter(len(d.classes), nonneg=True, name="band_width")
         self.width.value = np.full(len(d.classes), self.tolerance)
-        band = TargetBand(self.width).compile(self.v)
+        band = TargetBand(self.width, self.tolerance).compile(self.v)
         self.cost_problem = cp.Problem(cp.Minimize(sum(self.terms.values())), constraints + band)
         excess = cp.Variable(len(d.classes), nonneg=True, name="excess")
         dev = self.v.deviation()
         self.excess = excess
+        idle, _ = IdleCashPenalty(idle_cash_weight(self.total_bound())).compile(self.v)
+        self.idle_penalty = idle
+        slack = self.tolerance_band()
         self.tracking_problem = cp.Problem(
-            cp.Minimize(cp.sum_squares(excess)),
-            [*constraints, excess >= dev - self.tolerance, excess >= -dev - self.tolerance],
+            cp.Minimize(cp.sum_squares(excess) + idle),
+            [*constraints, excess >= dev - slack, excess >= -dev - slack],
         )
         self.build_seconds = time.perf_counter() - start
 
@@ -123,11 +136,25 @@ class HouseholdModel:
     def tolerance(self) -> float:
         return self.data.book.household.policy.tolerance / 100.0
 
+    def tolerance_band(self) -> cp.Expression:
+        """:math:`\\text{tol}\\,\\mathbf 1^\\top y` (scaled): the tolerance in points of the
+        post-trade total on the allocation basis. What an excess is measured beyond, here and
+        in any other tracking formulation (``excess >= |dev| - model.tolerance_band()``)."""
+        return self.tolerance * self.v.total()
+
+    def total_bound(self) -> float:
+        """An upper bound on :math:`\\mathbf 1^\\top y` (household values): today's pre-tax
+        total, the fixed contributions and the free ones up to their caps."""
+        d = self.data
+        fixed = float(d.x0.sum() + d.cash0.sum() + np.maximum(d.flow, 0.0).sum()) / d.scale
+        free = np.minimum(d.free_flow_cap[d.free_flow] / d.scale, UNCAPPED)
+        return fixed + float(free.sum())
+
     # -- solving ---------------------------------------------------------------------------------
     def _solve(self, problem: cp.Problem, name: str, solvers: tuple[str, ...]) -> str:
         """Solve with the first solver that gives an answer; returns cvxpy's status."""
         last_error: Exception | None = None
-        installed = set(cp.installed_solvers())
+        installed = _INSTALLED_SOLVERS
         for solver in solvers:
             if solver not in installed:
                 continue

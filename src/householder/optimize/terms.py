@@ -85,6 +85,40 @@ class IdleCashCost:
 
 
 @dataclass
+class IdleCashPenalty:
+    """The tracking problem only: an exact L1 penalty on idle cash beyond what the target's
+    cash class asks for, so that a shortfall is never spread into uninvested cash (spec: cash
+    stays idle only for a cash floor or a whole-share remainder):
+
+    .. math:: \\mu \\max\\Big(\\sum_a v_a c_a - w^*_{cash}\\, \\mathbf 1^\\top y,\\ 0\\Big),
+        \\qquad \\mu > 2 \\max_k e_k
+
+    Moving a dollar (times its after-tax weight :math:`v_a`) from a fund into idle cash lowers
+    :math:`\\sum_k e_k^2` by at most :math:`2 v_a \\max_k e_k` and no excess exceeds the
+    total :math:`\\mathbf 1^\\top y`, so any :math:`\\mu` above twice its bound
+    (``weight``) makes the penalty exact: idle cash is held only where no plan avoids it."""
+
+    weight: float
+    name: str = "idle cash (tracking)"
+
+    def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
+        d = v.data
+        weights = np.asarray(d.cash_exposure.sum(axis=0)).reshape(-1)
+        idle = weights @ v.cash
+        cash_class = d.classes.index(d.book.cash_class)
+        wanted = float(d.target[cash_class])
+        if wanted > 0:
+            idle = idle - wanted * v.total()
+        return self.weight * cp.pos(idle), []
+
+
+def idle_cash_weight(total_bound: float) -> float:
+    """μ for :class:`IdleCashPenalty`: above 2 × the largest possible excess (the total on the
+    allocation basis, at most ``total_bound`` household values), with a margin."""
+    return 2.0 * max(total_bound, 1.0) + 1.0
+
+
+@dataclass
 class CapitalGainsTax:
     """Tax on the plan's realized gains, a convex stand-in that never understates the exact
     tax (:func:`householder.tax.netting.convex_tax_bound`):

@@ -9,8 +9,8 @@ term of order one for the solvers.
 
     c = c^0 + d + A_u u + A_s s - A_b b \\qquad \\text{(post-trade cash per account)}
 
-    y = E\\,x + C\\,c - (g^0 - G s) \\qquad \\text{(exposure per class; } g, G
-    \\text{ only after tax)}
+    y = E\\,x + C\\,c - g \\qquad \\text{(exposure per class; } g
+    \\text{, the embedded tax, only after tax)}
 
     \\Delta = y - w^* \\mathbf{1}^\\top y \\qquad \\text{(deviation from target)}
 """
@@ -140,12 +140,22 @@ class Variables:
         return fixed
 
     def exposure(self) -> cp.Expression:
-        """:math:`y` per class (scaled), on the household's allocation basis."""
+        """:math:`y = E\\,x + C\\,c - g` per class (scaled), on the household's allocation
+        basis. After tax, :math:`g` is today's embedded tax by class, fixed: a sale releases a
+        lot's :math:`\\rho\\gamma_\\ell s_\\ell` and charges the same tax, now due, to the
+        same classes (``ProblemData.lot_gain_exposure`` is zero), so realizing a gain leaves
+        :math:`\\mathbf 1^\\top y` unchanged and a sale and buy-back of one fund moves
+        nothing."""
         d = self.data
         y = d.exposure @ self.holdings() + d.cash_exposure @ self.cash
         if d.book.after_tax and d.n_lots:
-            y = y - d.embedded_tax / d.scale + d.lot_gain_exposure @ self.lot_sell
+            y = y - d.embedded_tax / d.scale
         return y
+
+    def total(self) -> cp.Expression:
+        """:math:`\\mathbf 1^\\top y`: the household's post-trade total on its allocation
+        basis (scaled; after tax, less than 1)."""
+        return cp.sum(self.exposure())
 
     def deviation(self) -> cp.Expression:
         """:math:`\\Delta = y - w^*\\,\\mathbf{1}^\\top y` per class (scaled)."""

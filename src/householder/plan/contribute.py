@@ -298,8 +298,22 @@ def contribute_to_target(book: Book) -> Plan:
             free_flow_accounts=free,
             flow_groups=tuple((tuple(v), caps[k]) for k, v in groups.items()),
         )
-        capped = build_plan(solve_household(book, scenario), command="contribute")
-        best_within = sum(a.contribution for a in capped.accounts)
+        capped_solution = solve_household(book, scenario)
+        capped = build_plan(capped_solution, command="contribute")
+        if not capped.target_reached:
+            filled = _fill_binding_rooms(
+                book,
+                {
+                    a: float(capped_solution.contributions[i])
+                    for i, a in enumerate(capped_solution.data.accounts)
+                    if capped_solution.data.free_flow[i]
+                },
+                [(tuple(v), caps[k]) for k, v in groups.items()],
+            )
+            if filled is not None:
+                fixed = Scenario(flows=filled, allow_buy=True, allow_sell=False)
+                capped = build_plan(solve_household(book, fixed), command="contribute")
+        best_within = round(sum(a.contribution for a in capped.accounts), 2)
         plan = capped
         if capped.target_reached and best_within <= sum(needed.values()) + 0.01:
             # the unlimited solve put the money in one account of several equal ones; spread
@@ -326,6 +340,35 @@ def contribute_to_target(book: Book) -> Plan:
             "notes": notes + plan.notes,
         }
     )
+
+
+def _fill_binding_rooms(
+    book: Book, flows: dict[str, float], groups: list[tuple[tuple[str, ...], float]]
+) -> dict[str, float] | None:
+    """The capped solve's contributions with every limit group it (nearly) filled raised to
+    exactly its room, to the cent; None when there is nothing to raise.
+
+    When buy-only money cannot reach the target, every dollar of room that can buy an
+    underweight class is worth using, so a group the solve left a few cents (up to about
+    1e-7 of the household per class: the cost LP's slack after the tracking QP) short of its
+    room is really a group whose limit binds. A group left clearly short (its accounts can buy
+    only what is already over target) keeps its amount.
+    """
+    tolerance = max(0.05, 1e-6 * book.total_value)
+    out = {a: round(max(f, 0.0), 2) for a, f in flows.items()}
+    raised = False
+    for accounts, cap in groups:
+        room = round(cap, 2)
+        members = [a for a in accounts if a in out]
+        total = sum(out[a] for a in members)
+        if not members or total <= 0 or abs(room - total) < 0.005 or room - total > tolerance:
+            continue
+        largest = max(members, key=lambda a: out[a])
+        out[largest] = round(out[largest] + room - total, 2)
+        raised = True
+    if not raised:
+        return None
+    return {a: f for a, f in out.items() if f > 0}
 
 
 def contribution_split(book: Book, years: int = 1) -> dict[str, object]:

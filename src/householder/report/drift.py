@@ -76,7 +76,7 @@ def drift_tables(book: Book, drift: Drift) -> list[Table]:
         "its target for classes under 20 %)."
     )
     if drift.pre_tax is not None:
-        main.caption += "  Pre-tax: " + ", ".join(f"{k} {pct(v)}" for k, v in drift.pre_tax.items())
+        main.caption += "\nPre-tax allocation (for reference): " + ", ".join(f"{k} {pct(v)}" for k, v in drift.pre_tax.items())
     classes = book.allocation_classes
     per_account = Table(
         title="Per account",
