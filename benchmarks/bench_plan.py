@@ -5,6 +5,7 @@
                                     [--whole-shares auto|repair|exact] [--cli-sizes direct,huge]
                                     [--timeout SECONDS] [--no-cli] [--no-trace] [--json FILE]
     python benchmarks/bench_plan.py --profile typical|direct|huge [--profile-out FILE]
+    python benchmarks/bench_plan.py --compare-whole-shares typical
 
 Each size runs in a fresh subprocess (so one size's caches and peak memory do not leak into the
 next). A size's household is generated deterministically (seeded numpy) as a household dict in
@@ -32,6 +33,9 @@ included. ``--whole-shares`` sets ``policy.whole_share_method`` in every generat
 (unset: the default, ``auto``).
 
 ``--profile SIZE`` runs one warm cProfile of that size instead and prints the top functions.
+``--compare-whole-shares SIZE`` solves that size with ``whole_share_method: exact`` and with
+``repair`` and prints one row per method (time, solves, MILP status, target, drift, cash left,
+objective): the measurement behind ``EXACT_WHOLE_LIMIT`` and the MILP's gaps.
 
 Goals (issue 3, "Speed"): typical ≤ 25 ms in process; ``householder plan`` wall time ≤ 1.3× the
 cvxpy import; 10,000 lots ≤ 5 s end to end under 1 GB; 100,000 lots ≤ 30 s under 2 GB.
@@ -568,6 +572,49 @@ def child(size: str, repeat: int, trace: bool, budget: float = 60.0) -> dict[str
     }
 
 
+def compare_whole_shares(size: str, runs: int = 3) -> str:
+    """Both whole-share methods on one household, in this process: the exact MILP
+    (``whole_share_method: exact``) against a continuous solve then repair (``repair``). Per
+    method: the best ``solve_household`` time of ``runs`` warm runs, the solves, whether the
+    target is reached, the largest drift left, the cash left over and the model's objective
+    (fees, tax, turnover, idle cash, less location; the same numpy terms for both)."""
+    from householder.io.loader import build_book
+    from householder.optimize import solve_household
+    from householder.plan.build import build_plan
+
+    rows = []
+    for method in ("exact", "repair"):
+        doc = SIZES[size]()
+        doc.setdefault("policy", {})["whole_share_method"] = method
+        book = build_book(doc)
+        solve_household(book)  # warm
+        best, sol = float("inf"), None
+        for _ in range(runs):
+            t = time.perf_counter()
+            sol = solve_household(book)
+            best = min(best, time.perf_counter() - t)
+        assert sol is not None
+        plan = build_plan(sol)
+        terms = sol.objective_terms
+        objective = sum(v for k, v in terms.items() if k != "location") - terms.get("location", 0)
+        milp = [r for r in sol.log if "MILP" in r.problem]
+        rows.append(
+            [
+                method,
+                fmt_s(best),
+                str(len(sol.log)),
+                f"{milp[0].status}, {fmt_s(milp[0].seconds)}" if milp else "—",
+                "yes" if plan.target_reached else "no",
+                f"{plan.costs.remaining_drift * 100:.4f} pts",
+                f"${float(sol.cash.sum()):,.2f}",
+                f"${objective:,.2f}",
+            ]
+        )
+    head = ["method", "solve_household (best)", "solves", "MILP", "on target", "drift left"]
+    head += ["cash left", "objective"]
+    return "\n".join(_md_table(head, rows))
+
+
 def profile(size: str, out: Path | None) -> None:
     import cProfile
     import pstats
@@ -872,6 +919,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-trace", action="store_true", help="skip the tracemalloc runs")
     ap.add_argument("--profile", metavar="SIZE", help="cProfile one warm run of SIZE instead")
+    ap.add_argument(
+        "--compare-whole-shares",
+        metavar="SIZE",
+        help="time whole_share_method exact against repair on SIZE instead (in process)",
+    )
     ap.add_argument("--profile-out", type=Path, default=None, help="write the pstats file here")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -887,6 +939,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.profile:
         profile(args.profile, args.profile_out)
+        return 0
+    if args.compare_whole_shares:
+        print(compare_whole_shares(args.compare_whole_shares))
         return 0
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]

@@ -445,8 +445,42 @@ def test_plan_invariants(data: dict[str, Any]) -> None:
         check(r)
 
 
+WASH_CONFLICTS_RESOLVED_DIFFERENTLY = {  # two conflicts: keep F1's loss lot, sell F0's
+    "as_of": "2024-12-31",
+    "tax": {"ordinary_rate": "24%", "long_term_rate": "15%", "retirement_rate": "22%"},
+    "target": {"us_stocks": 45, "intl_stocks": 25, "bonds": 30},
+    "funds": [
+        {"ticker": f"F{i}", "expense_ratio": er, "classes": {cls: 100}}
+        for i, (cls, er) in enumerate(
+            [("us_stocks", "0.02%"), ("intl_stocks", "0.02%"), ("bonds", "0.80%")]
+        )
+    ],
+    "accounts": [
+        {
+            "id": "taxable",
+            "type": "taxable",
+            "holdings": [
+                {
+                    "fund": "F1",
+                    "lots": [{"id": "L1", "shares": 1, "cost": 10.45, "acquired": "2019-03-15"}],
+                },
+                {
+                    "fund": "F0",
+                    "lots": [{"id": "L2", "shares": 3, "cost": 31.35, "acquired": "2019-03-15"}],
+                },
+            ],
+        },
+        {"id": "acct0", "type": "roth_ira", "holdings": [{"fund": "F0", "value": 250.0}]},
+        {"id": "acct1", "type": "traditional_401k", "holdings": [], "menu": ["F0"]},
+    ],
+    "policy": {"tolerance": 0, "whole_shares": "never"},
+    "prices": {"F0": 9.5, "F1": 9.5, "F2": 9.5},
+}
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(households(pure_funds=True, allow_whole=False, allow_min_trade=False))
+@example(WASH_CONFLICTS_RESOLVED_DIFFERENTLY)
 def test_objective_no_worse_than_per_account_rebalance(data: dict[str, Any]) -> None:
     """Wherever rebalancing each account to the household mix on its own is feasible (and makes
     no wash sale), the plan's objective — fees over the horizon, location, the tax stand-in,

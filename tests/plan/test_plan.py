@@ -266,14 +266,6 @@ def test_gain_cap_is_respected() -> None:
     assert uncapped.plan.tax.long_term_gain == pytest.approx(2000.0, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "explain_shortfall (optimize/explain.py) falls back to 'whole shares leave cash over' for "
-        "every underweight class a buyer can hold, whatever binds: here no fund trades in whole "
-        "shares, no cash is left, and the binding constraint, max_realized_gain, goes unnamed"
-    ),
-)
 def test_gain_cap_shortfall_names_the_cap() -> None:
     """The capped plan's shortfall (issue 3: "which class cannot be reached because ... which
     cap binds") names the gain cap for both classes and does not blame whole shares, which this
@@ -299,15 +291,6 @@ def test_gain_cap_shortfall_names_the_cap() -> None:
         assert "max_realized_gain" in line or "gain cap" in line, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "GainCap (optimize/constraints.py) caps the gains with the lots' true gain ratios, so a "
-        "loss that a purchase inside the wash-sale window disallows still offsets gains under the "
-        "cap; the exact judge then reports the disallowed loss and a net gain above the cap. "
-        "Fix: v.realized(..., true_ratio=False) in GainCap.compile"
-    ),
-)
 def test_gain_cap_counts_losses_a_recent_purchase_washes() -> None:
     """``max_realized_gain: 0`` with a loss lot (L5) of a fund also bought 10 days before as_of
     (L4): L5's loss is washed by L4 (IRS Pub 550), so it cannot offset L4's gain; the plan must
@@ -349,15 +332,6 @@ def test_gain_cap_counts_losses_a_recent_purchase_washes() -> None:
     assert short + long <= 0.005
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "TargetBand/tracking (optimize/constraints.py, model.py) measure the tolerance as a "
-        "fraction of the pre-tax household value W, while in after-tax mode the allocation (and "
-        "the reported fractions) are of the after-tax total, smaller than W: it leaves stocks "
-        "2.39 points over a 2-point tolerance. Fix: width · 1ᵀy instead of width · W"
-    ),
-)
 def test_after_tax_tolerance_is_points_of_the_after_tax_total() -> None:
     """``allocation_basis: after_tax``, ``tolerance: 2``: a taxable stock lot at a large gain
     and bonds in a traditional IRA; the plan may stop 2 points short to save tax, and no more:
@@ -387,17 +361,6 @@ def test_after_tax_tolerance_is_points_of_the_after_tax_total() -> None:
         assert abs(row.after - row.target) <= 0.02 + 1e-6, row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "after-tax mode (optimize/data.py lot_gain_exposure, variables.py exposure): selling a lot "
-        "adds its released embedded tax back to the after-tax allocation without charging the tax "
-        "now due, so selling a gain lot and buying the fund back raises the measured allocation; "
-        "the LP uses that (free here: the loss limit binds) to meet the band instead of buying "
-        "$432 less stock, and once the same-fund trades are netted the plan misses the target. "
-        "Fix: a realized gain's tax should leave the after-tax total unchanged (charge ρ·γ·s)"
-    ),
-)
 def test_after_tax_plan_reaches_a_reachable_target() -> None:
     """One taxable account, after-tax basis, 1.5-point tolerance, every fund buyable: the
     target is reachable (buy less of the stock fund and more of the bond fund), so the plan
@@ -533,16 +496,6 @@ def test_harvested_loss_is_not_bought_back_anywhere() -> None:
     assert r.plan.tax.estimated_tax == pytest.approx(-720.0, abs=0.01)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "fix_wash_sales (optimize/solve.py) resolves a conflict by forbidding the smaller side as "
-        "the first solve left it; the first solve buys VTI in the IRA (cheapest) beside the "
-        "harvest, the larger side (the buy) wins, the loss lots are forbidden and the $720 harvest "
-        "is lost, though buying ITOT costs $43.75. Suggested fix: try both sides of each "
-        "conflict and keep the better objective"
-    ),
-)
 def test_wash_sale_repair_keeps_the_harvest_when_another_fund_can_be_bought() -> None:
     """With VTI, VTSAX and ITOT in the IRA's menu, the best plan harvests the VTI loss and buys
     ITOT in the IRA: $720 of tax saved against $43.75 more fees over 25 years (0.005 % on
@@ -698,16 +651,6 @@ def test_unreachable_target_is_closest_not_an_error() -> None:
     assert "$30,000.00" in bonds[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the tracking QP (optimize/model.py) counts idle cash as a class of target 0 and spreads "
-        "the shortfall into it, selling $10,000 of stock into uninvested cash; the spec leaves "
-        "cash idle only for a cash floor or a whole-share remainder. Suggested fix: an exact L1 "
-        "penalty on idle cash in the tracking QP (weight > 2, the largest marginal of the "
-        "squared term)"
-    ),
-)
 def test_unreachable_target_leaves_no_idle_cash() -> None:
     """The same household: the spread goes to the two stock classes only (15 points over each:
     55 % / 45 %), nothing is sold into idle cash."""

@@ -16,7 +16,7 @@ import yaml
 def table(name: str) -> dict[str, Any]:
     """The bundled table ``name`` (``taxonomy``, ``funds`` or ``limits``) as plain data."""
     text = resources.files("householder.data").joinpath(f"{name}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict):
         raise RuntimeError(f"bundled table {name}.yaml is malformed")
     return data

@@ -15,10 +15,12 @@ then the non-convex parts by repair steps (design/model.md, "Non-convex parts"):
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -34,10 +36,20 @@ BAND_EPS = 1e-9
 INTEGER_EPS = 1e-6
 """Share counts this close to an integer are that integer."""
 DUST = 1e-9
+"""Scaled trades below this are solver noise."""
+EXHAUSTIVE_WASH_CONFLICTS = 3
+"""Up to this many wash-sale conflicts in one round, every way of resolving them is solved
+(2^n solves); beyond, only the smaller side of each (one solve; see
+:meth:`Solver.fix_wash_sales`). Trying two more plans a round tripled the solves on the
+10,000-lot benchmark (7 → 10 s)."""
+WASH_TRIAL_MAX_LOTS = 2_000
+"""Above this many lots (direct indexing) even the small rounds take the smaller side only:
+its wash-sale step runs many rounds of a few conflicts, and at 0.3 s an LP the trials cost
+more than the rest of the plan (8 → 30 solves on the 10,000-lot benchmark)."""
 EXACT_WHOLE_LIMIT = 300
 """``whole_share_method: auto`` solves whole shares exactly up to this many whole-share
-pairs (see benchmarks/bench_whole_shares.py), by repair beyond."""
-"""Scaled trades below this are solver noise."""
+pairs, by repair beyond (``python benchmarks/bench_plan.py --compare-whole-shares`` measures
+both; docs/performance.md)."""
 
 
 @dataclass
@@ -67,6 +79,20 @@ class Solution:
         return out
 
 
+@dataclass
+class _Snapshot:
+    """A :class:`Solver`'s state between solves (to try a wash-sale resolution and undo it)."""
+
+    params: list[tuple[Any, np.ndarray]]
+    variables: list[tuple[Any, np.ndarray | None]]
+    forbidden_buy: np.ndarray
+    notes: list[str]
+    shortfall: list[str]
+    target_reached: bool
+    exact_whole_shares: bool
+    last_excess: np.ndarray | None
+
+
 class Solver:
     """Runs the phases on one :class:`HouseholdModel`."""
 
@@ -79,19 +105,35 @@ class Solver:
         self.exact_whole_shares = False
         self.forbidden_buy = np.zeros(data.n_pairs, dtype=bool)
         """Pairs the household may not buy (wash sales)."""
+        self.last_excess: np.ndarray | None = None
+        """The tracking QP's excess beyond tolerance (scaled) of the last closest-target solve
+        that needed it."""
 
     # -- phase 1 ---------------------------------------------------------------------------------
-    def solve_closest(self) -> None:
+    def solve_closest(self, exact_first: bool = True) -> None:
+        """The cheapest plan on target; if there is none, the cheapest of the closest.
+
+        ``exact_first=False`` when the target is probably out of reach (whole shares just
+        rounded with no tolerance): the tracking QP first, and the exact-target LP only if that
+        finds the target reachable, which saves an LP that is almost always infeasible. The
+        answer is the same either way."""
         m = self.model
         n = len(self.data.classes)
         m.width.value = np.full(n, m.tolerance + BAND_EPS)
-        if m.solve_cost():
+        if exact_first and m.solve_cost():
             self.target_reached = True
             self.shortfall = []
+            self.last_excess = None
             return
         excess = m.solve_tracking()
         if excess is None:
             raise InfeasibleError(explain_infeasible(self.data))
+        if not exact_first and np.all(excess <= 1e-7) and m.solve_cost():
+            self.target_reached = True
+            self.shortfall = []
+            self.last_excess = None
+            return
+        self.last_excess = excess
         self.target_reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
         for _ in range(5):
@@ -126,51 +168,176 @@ class Solver:
         return np.asarray(self.model.v.deviation().value, dtype=float) * self.data.scale
 
     # -- phase 2: wash sales ---------------------------------------------------------------------
+    def group_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The wash-sale groups (sorted), each lot's and each pair's index into them."""
+        d = self.data
+        pair_groups = [d.group_of_fund[f] for f in d.pair_fund]
+        groups, inverse = np.unique(
+            np.asarray(list(d.lot_group) + pair_groups, dtype=object).astype(str),
+            return_inverse=True,
+        )
+        inverse = inverse.reshape(-1)
+        return groups, inverse[: d.n_lots], inverse[d.n_lots :]
+
+    def wash_conflicts(
+        self, lot_code: np.ndarray, pair_code: np.ndarray, n_groups: int
+    ) -> list[tuple[int, float, float]]:
+        """Groups (as codes, in sorted order) both sold at a loss and bought in the current
+        solution: ``(group, loss sold, bought)`` in dollars."""
+        loss = self.data.lot_true_gain_ratio < 0
+        loss_sold = np.bincount(lot_code, weights=self.lot_sells() * loss, minlength=n_groups)
+        bought = np.bincount(pair_code, weights=self.pair_buys(), minlength=n_groups)
+        both = np.flatnonzero((loss_sold > 0.005) & (bought > 0.005))
+        return [(int(g), float(loss_sold[g]), float(bought[g])) for g in both]
+
     def fix_wash_sales(
         self, rounds: int = 6, buys_only: bool = False, resolve: Callable[[], None] | None = None
     ) -> None:
-        """``buys_only``: resolve every conflict by forbidding the buys (after the whole-share
+        """Forbid one side of every wash-sale conflict (a group sold at a loss and bought) and
+        solve again, until there is none.
+
+        Each round with up to ``EXHAUSTIVE_WASH_CONFLICTS`` conflicts tries every way of
+        resolving them (:meth:`_resolve_both_ways`) and keeps the best plan (closest to target,
+        then cheapest); with more, or above ``WASH_TRIAL_MAX_LOTS`` lots (direct indexing),
+        each conflict's smaller side is forbidden, one solve per round.
+        ``buys_only``: resolve every conflict by forbidding the buys (after the whole-share
         step has fixed the sells, forbidding a buy is always feasible: the money stays cash).
         ``resolve``: how to solve again (default :meth:`solve_closest`; after the whole-share
         step, that step again, so whole-share trades stay whole)."""
         d = self.data
         if not d.has_lots:
             return
-        v = self.model.v
-        groups_of_pair = np.array([d.group_of_fund[f] for f in d.pair_fund])
+        groups, lot_code, pair_code = self.group_codes()
         loss_lots = d.lot_true_gain_ratio < 0
         for _ in range(rounds):
-            buys = self.pair_buys()
-            lot_sold = self.lot_sells()
-            conflicts = []
-            for group in sorted(set(d.lot_group)):
-                in_group_lots = np.array([g == group for g in d.lot_group]) & loss_lots
-                loss_sold = lot_sold[in_group_lots].sum()
-                bought = buys[groups_of_pair == group].sum()
-                if loss_sold > 0.005 and bought > 0.005:
-                    conflicts.append((group, loss_sold, bought, in_group_lots))
+            conflicts = self.wash_conflicts(lot_code, pair_code, len(groups))
             if not conflicts:
                 return
-            for group, loss_sold, bought, in_group_lots in conflicts:
-                if buys_only or bought <= loss_sold:
-                    ub = np.array(v.pair_buy_ub.value)
-                    ub[groups_of_pair == group] = 0.0
-                    v.pair_buy_ub.value = ub
-                    self.forbidden_buy |= groups_of_pair == group
-                    v.pair_buy_lb.value = np.minimum(np.array(v.pair_buy_lb.value), ub)
-                    self.notes.append(
-                        f"wash sale avoided: no {group} bought anywhere in the "
-                        "household while it is sold at a loss"
-                    )
-                else:
-                    ub = np.array(v.lot_ub.value)
-                    ub[in_group_lots] = 0.0
-                    v.lot_ub.value = ub
-                    self.notes.append(
-                        f"wash sale avoided: {group} lots at a loss are kept "
-                        "because the household buys it"
-                    )
-            (resolve or self.solve_closest)()
+            if buys_only:
+                self._forbid([(g, True) for g, _, _ in conflicts], groups, lot_code, pair_code)
+                (resolve or self.solve_closest)()
+                continue
+            smaller = [(g, bought <= loss_sold) for g, loss_sold, bought in conflicts]
+            codes = [g for g, _, _ in conflicts]
+            if len(conflicts) <= EXHAUSTIVE_WASH_CONFLICTS and d.n_lots <= WASH_TRIAL_MAX_LOTS:
+                sides = itertools.product((True, False), repeat=len(codes))
+                choices = [list(zip(codes, side, strict=True)) for side in sides]
+            else:  # 2^n solves would cost too much: the smaller side of each, one solve
+                choices = []
+            if smaller in choices:  # the smaller sides first, as before: on a tie they stay
+                choices.remove(smaller)
+            choices.insert(0, smaller)
+            self._resolve_both_ways(
+                choices, groups, lot_code, pair_code, loss_lots, resolve or self.solve_closest
+            )
+
+    def _forbid(
+        self,
+        choice: list[tuple[int, bool]],
+        groups: np.ndarray,
+        lot_code: np.ndarray,
+        pair_code: np.ndarray,
+    ) -> None:
+        """Apply one resolution: per conflicting group, forbid its buys (True) or keep its loss
+        lots (False)."""
+        v = self.model.v
+        loss_lots = self.data.lot_true_gain_ratio < 0
+        for g, forbid_buy in choice:
+            group = groups[g]
+            if forbid_buy:
+                in_group = pair_code == g
+                ub = np.array(v.pair_buy_ub.value)
+                ub[in_group] = 0.0
+                v.pair_buy_ub.value = ub
+                self.forbidden_buy |= in_group
+                v.pair_buy_lb.value = np.minimum(np.array(v.pair_buy_lb.value), ub)
+                self.notes.append(
+                    f"wash sale avoided: no {group} bought anywhere in the "
+                    "household while it is sold at a loss"
+                )
+            else:
+                ub = np.array(v.lot_ub.value)
+                ub[(lot_code == g) & loss_lots] = 0.0
+                v.lot_ub.value = ub
+                self.notes.append(
+                    f"wash sale avoided: {group} lots at a loss are kept "
+                    "because the household buys it"
+                )
+
+    def _resolve_both_ways(
+        self,
+        choices: list[list[tuple[int, bool]]],
+        groups: np.ndarray,
+        lot_code: np.ndarray,
+        pair_code: np.ndarray,
+        loss_lots: np.ndarray,
+        resolve: Callable[[], None],
+    ) -> None:
+        """Solve once per choice from the same starting point and keep the best: the smallest
+        squared excess beyond the tolerance, then the lowest cost (the first on a tie)."""
+        start = self._snapshot()
+        best: tuple[tuple[float, float], _Snapshot] | None = None
+        error: InfeasibleError | None = None
+        for i, choice in enumerate(choices):
+            if i:
+                self._restore(start)
+            self._forbid(choice, groups, lot_code, pair_code)
+            try:
+                resolve()
+            except InfeasibleError as exc:
+                error = error or exc
+                continue
+            key = self._plan_key()
+            if best is None or _better(key, best[0]):
+                best = (key, self._snapshot())
+        if best is None:
+            assert error is not None
+            raise error
+        self._restore(best[1])
+
+    def _plan_key(self) -> tuple[float, float]:
+        """How good the current solution is: its squared excess beyond the tolerance (scaled;
+        0 on target) and its cost (scaled)."""
+        excess = self.last_excess
+        sq = 0.0 if self.target_reached or excess is None else float(np.sum(np.square(excess)))
+        values = [expr.value for expr in self.model.terms.values()]
+        cost = sum(float(x) for x in values if x is not None)
+        return sq, cost
+
+    def _snapshot(self) -> _Snapshot:
+        """Everything a wash-sale resolution changes: the bounds, the solver's flags, the
+        variables' values."""
+        m = self.model
+        v = m.v
+        params = [v.pair_buy_lb, v.pair_buy_ub, v.pair_sell_lb, v.pair_sell_ub, v.lot_ub]
+        params += [v.cash_cap, m.width]
+        problems = (m.cost_problem, m.tracking_problem)
+        variables = {id(x): x for p in problems for x in p.variables()}
+        return _Snapshot(
+            params=[(x, np.array(x.value, copy=True)) for x in params],
+            variables=[
+                (x, None if x.value is None else np.array(x.value, copy=True))
+                for x in variables.values()
+            ],
+            forbidden_buy=self.forbidden_buy.copy(),
+            notes=list(self.notes),
+            shortfall=list(self.shortfall),
+            target_reached=self.target_reached,
+            exact_whole_shares=self.exact_whole_shares,
+            last_excess=self.last_excess,
+        )
+
+    def _restore(self, snap: _Snapshot) -> None:
+        for param, value in snap.params:
+            param.value = value.copy()
+        for var, var_value in snap.variables:
+            var.value = var_value
+        self.forbidden_buy = snap.forbidden_buy.copy()
+        self.notes[:] = snap.notes
+        self.shortfall = list(snap.shortfall)
+        self.target_reached = snap.target_reached
+        self.exact_whole_shares = snap.exact_whole_shares
+        self.last_excess = snap.last_excess
 
     # -- phase 3: minimum trade ------------------------------------------------------------------
     def fix_min_trade(self, minimum: float) -> None:
@@ -239,7 +406,8 @@ class Solver:
             if not changed:
                 return
             try:
-                self.solve_closest()
+                # rounded with no tolerance, the exact target is (almost) never reachable
+                self.solve_closest(exact_first=self.model.tolerance > 0)
                 return
             except InfeasibleError:
                 if floor_taxable or not has_lots[d.whole].any():
@@ -272,20 +440,23 @@ class Solver:
     def solve_whole_shares_exactly(self, strict: bool = True) -> bool:
         """The mixed-integer solve; False (unless ``strict``) when it gives no answer."""
         from householder.errors import SolverError
-        from householder.optimize.integer import solve_integer
+        from householder.optimize.integer import MilpTimeout, solve_integer
 
         self.allow_whole_share_remainder()
+        why = "gave no answer"
         try:
             solved = solve_integer(self.model)
-        except SolverError:
+        except SolverError as exc:
             if strict:
                 raise
             solved = False
+            if isinstance(exc, MilpTimeout):
+                why = "found no plan within its time limit"
         if not solved:
             if strict:
                 raise InfeasibleError(explain_infeasible(self.data))
             self.notes.append(
-                "the exact whole-share solve gave no answer; whole shares were "
+                f"the exact whole-share solve {why}; whole shares were "
                 "rounded and the rest re-solved instead"
             )
             return False
@@ -395,6 +566,15 @@ class Solver:
             surrogate_tax=surrogate,
             objective_terms=terms,
         )
+
+
+def _better(key: tuple[float, float], than: tuple[float, float]) -> bool:
+    """Closer to target (squared excess, beyond solver noise), or as close and cheaper (by more
+    than solver noise: on a tie the earlier plan stays)."""
+    (sq, cost), (best_sq, best_cost) = key, than
+    if abs(sq - best_sq) > 1e-10:
+        return sq < best_sq
+    return cost < best_cost - 1e-9 * max(1.0, abs(best_cost))
 
 
 def deviation_of(

@@ -79,7 +79,8 @@ def round_trades(sol: Solution) -> RoundedTrades:
     sells[fractional & (sells < DUST)] = 0.0
     if d.n_lots:
         lot_sells[sells[d.lot_pair] == 0.0] = 0.0
-    _match_lots(d, sells, lot_sells)
+    lots_of = _LotsByPair(d) if d.n_lots else None
+    _match_lots(d, sells, lot_sells, lots_of=lots_of)
     cash = np.zeros(len(d.accounts))
     for a in range(len(d.accounts)):
         pairs = np.flatnonzero(d.pair_account == a).tolist()
@@ -94,7 +95,7 @@ def round_trades(sol: Solution) -> RoundedTrades:
         elif residue and fractional_sells:
             big = max(fractional_sells, key=lambda q: sells[q])
             sells[big] = round(min(max(sells[big] - residue, 0.0), d.x0[big]), 2)
-            _match_lots(d, sells, lot_sells, only=big)
+            _match_lots(d, sells, lot_sells, only=big, lots_of=lots_of)
         cash[a] = round(
             d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2
         )
@@ -103,16 +104,35 @@ def round_trades(sol: Solution) -> RoundedTrades:
     return RoundedTrades(buys, sells, lot_sells, cash)
 
 
+class _LotsByPair:
+    """Each pair's lots (ascending lot index, as ``np.flatnonzero(d.lot_pair == p)``), from
+    one stable sort instead of a scan of every lot per pair."""
+
+    def __init__(self, d: ProblemData) -> None:
+        lot_pair = np.asarray(d.lot_pair, dtype=np.intp)
+        self.order = np.argsort(lot_pair, kind="stable")
+        self.bounds = np.searchsorted(lot_pair[self.order], np.arange(d.n_pairs + 1))
+
+    def __call__(self, p: int) -> np.ndarray:
+        out: np.ndarray = self.order[self.bounds[p] : self.bounds[p + 1]]
+        return out
+
+
 def _match_lots(
-    d: ProblemData, sells: np.ndarray, lot_sells: np.ndarray, only: int | None = None
+    d: ProblemData,
+    sells: np.ndarray,
+    lot_sells: np.ndarray,
+    only: int | None = None,
+    lots_of: _LotsByPair | None = None,
 ) -> None:
     """Make each taxable pair's lot sells add up to its (rounded) sell: the residue goes to
     the lot already sold most, within its value."""
     if not d.n_lots:
         return
+    lots_of = lots_of or _LotsByPair(d)
     pairs = [only] if only is not None else np.unique(d.lot_pair).tolist()
     for p in pairs:
-        idx = np.flatnonzero(d.lot_pair == p)
+        idx = lots_of(p)
         if not len(idx):
             continue
         for j in sorted(idx, key=lambda i: -lot_sells[i]):
@@ -283,6 +303,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     ]
     drift_before = frac_b - d.target
     reasons = _Reasons(d, drift_before, rt)
+    lots_of = _LotsByPair(d) if d.n_lots else None
     accounts = []
     for a, acct in enumerate(book.accounts):
         pairs = np.flatnonzero(d.pair_account == a)
@@ -296,12 +317,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                 if shares is not None and action == "sell" and x_after[p] < CENT:
                     shares = round(d.x0[p] / price, 6)  # all of it: the shares held, not cents
                 lots = (
-                    [
-                        lot_lines[i]
-                        for i in np.flatnonzero(d.lot_pair == p).tolist()
-                        if i in lot_lines
-                    ]
-                    if action == "sell" and d.n_lots
+                    [lot_lines[i] for i in lots_of(p).tolist() if i in lot_lines]
+                    if action == "sell" and lots_of is not None
                     else []
                 )
                 trades.append(
@@ -397,22 +414,19 @@ def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> fl
     total = x.sum()
     if total <= 0:
         return 0.0
-    funds = sorted(set(d.pair_fund))
-    mix = {f: x[[p for p in range(d.n_pairs) if d.pair_fund[p] == f]].sum() / total for f in funds}
-    uniform = 0.0
-    for a in range(len(d.treatments)):
-        pairs = np.flatnonzero(d.pair_account == a)
-        value = x[pairs].sum()
-        alpha_of = {d.pair_fund[p]: alpha[p] for p in pairs}
-        for f, m in mix.items():
-            if f in alpha_of:
-                uniform += value * m * alpha_of[f]
-            else:  # the account cannot hold f: value it as the household does on average
-                uniform += (
-                    value
-                    * m
-                    * float(np.mean([alpha[p] for p in range(d.n_pairs) if d.pair_fund[p] == f]))
-                )
+    funds, fund_code = np.unique(np.asarray(d.pair_fund, dtype=str), return_inverse=True)
+    fund_code = fund_code.reshape(-1)
+    n_funds, n_accounts = len(funds), len(d.treatments)
+    mix = np.bincount(fund_code, weights=x, minlength=n_funds) / total
+    # α per (account, fund); where the account cannot hold f, value it as the household does
+    # on average
+    mean_alpha = np.bincount(fund_code, weights=alpha, minlength=n_funds) / np.maximum(
+        np.bincount(fund_code, minlength=n_funds), 1
+    )
+    table = np.tile(mean_alpha, (n_accounts, 1))
+    table[d.pair_account, fund_code] = alpha
+    value = np.bincount(d.pair_account, weights=x, minlength=n_accounts)
+    uniform = float(value @ (table @ mix))
     return float(alpha @ x) - uniform
 
 

@@ -76,7 +76,8 @@ def drift_tables(book: Book, drift: Drift) -> list[Table]:
         "its target for classes under 20 %)."
     )
     if drift.pre_tax is not None:
-        main.caption += "\nPre-tax allocation (for reference): " + ", ".join(f"{k} {pct(v)}" for k, v in drift.pre_tax.items())
+        pre_tax = ", ".join(f"{k} {pct(v)}" for k, v in drift.pre_tax.items())
+        main.caption += f"\nPre-tax allocation (for reference): {pre_tax}"
     classes = book.allocation_classes
     per_account = Table(
         title="Per account",

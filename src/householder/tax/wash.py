@@ -33,6 +33,7 @@ Conventions:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,17 +138,43 @@ def _replacement_shares(
 ) -> list[float]:
     """Shares of each purchase that may replace a sold share: the sold lots themselves removed."""
     available = [p.shares for p in purchases]
+    by_lot: dict[tuple[str, str, str], list[int]] = {}
+    for i, purchase in enumerate(purchases):
+        if purchase.lot_id:
+            key = (purchase.lot_id, purchase.account_id, _group(purchase.security, identical))
+            by_lot.setdefault(key, []).append(i)
     for sale in sales:
         if not sale.lot_id:
             continue
-        for i, purchase in enumerate(purchases):
-            if (
-                purchase.lot_id == sale.lot_id
-                and purchase.account_id == sale.account_id
-                and _group(purchase.security, identical) == _group(sale.security, identical)
-            ):
-                available[i] -= min(available[i], sale.shares)
+        key = (sale.lot_id, sale.account_id, _group(sale.security, identical))
+        for i in by_lot.get(key, ()):
+            available[i] -= min(available[i], sale.shares)
     return available
+
+
+class _GroupQueue:
+    """One group's purchases in date order, with the next one that has shares left found in
+    near-constant time (path-compressed skip pointers over the exhausted ones)."""
+
+    def __init__(self, order: list[int], purchases: Sequence[Purchase], available: list[float]):
+        self.order = order
+        self.days = [purchases[i].acquired.toordinal() for i in order]
+        self.available = available
+        self.skip = list(range(len(order) + 1))
+        for k, i in enumerate(order):
+            if available[i] <= 0:
+                self.skip[k] = k + 1
+
+    def next_open(self, k: int) -> int:
+        root = k
+        while self.skip[root] != root:
+            root = self.skip[root]
+        while self.skip[k] != root:  # compress the path
+            self.skip[k], k = root, self.skip[k]
+        return root
+
+    def close(self, k: int) -> None:
+        self.skip[k] = k + 1
 
 
 def detect_wash_sales(
@@ -162,12 +189,19 @@ def detect_wash_sales(
     A loss sale in a taxable account is washed by purchases of the same security (or group in
     ``identical``) acquired no more than ``window_days`` days before or after the sale date. See
     the module docstring for the rules and the matching order.
+
+    The purchases are indexed by group in date order, so each sale looks only at its group's
+    purchases inside its window that still have shares: O((sales + purchases) log purchases).
     """
     if window_days < 0:
         raise InputError(f"window_days must be >= 0, not {window_days}")
     sale_list, purchase_list = list(sales), list(purchases)
     available = _replacement_shares(sale_list, purchase_list, identical)
     purchase_order = sorted(range(len(purchase_list)), key=lambda i: purchase_list[i].acquired)
+    by_group: dict[str, list[int]] = {}
+    for i in purchase_order:
+        by_group.setdefault(_group(purchase_list[i].security, identical), []).append(i)
+    queues: dict[str, _GroupQueue] = {}
     loss_sales = sorted(
         (s for s in sale_list if s.account_type == "taxable" and s.loss > 0),
         key=lambda s: s.sold,
@@ -175,22 +209,25 @@ def detect_wash_sales(
     washes: list[WashSale] = []
     for sale in loss_sales:
         remaining, group = sale.shares, _group(sale.security, identical)
-        for i in purchase_order:
+        if group not in by_group:
+            continue
+        queue = queues.get(group)
+        if queue is None:
+            queue = queues[group] = _GroupQueue(by_group[group], purchase_list, available)
+        day = sale.sold.toordinal()
+        k = queue.next_open(bisect.bisect_left(queue.days, day - window_days))
+        while remaining > 0 and k < len(queue.order) and queue.days[k] <= day + window_days:
+            i = queue.order[k]
             purchase = purchase_list[i]
-            if remaining <= 0:
-                break
-            if (
-                available[i] <= 0
-                or _group(purchase.security, identical) != group
-                or abs((purchase.acquired - sale.sold).days) > window_days
-            ):
-                continue
             shares = min(remaining, available[i])
             available[i] -= shares
             remaining -= shares
             disallowed = sale.loss * shares / sale.shares
             adjustment = disallowed if purchase.account_type == "taxable" else 0.0
             washes.append(WashSale(sale, purchase, shares, disallowed, adjustment))
+            if available[i] <= 0:
+                queue.close(k)
+            k = queue.next_open(k + 1)
     return washes
 
 
