@@ -138,16 +138,18 @@ def roth_with_lots() -> dict[str, Any]:
 
 def test_lots_in_a_roth_count_as_their_value_with_a_note() -> None:
     """Spec: taxable holdings carry lots. In a Roth a sale realizes no tax, so the lots give only
-    the shares (10 + 4 = 14 at $290 = $4,060) and a note says their cost and dates are unused."""
+    the shares (10 + 4 = 14 at $290 = $4,060) and their dates (a purchase in the 30 days before
+    as_of washes a taxable loss, Rev. Rul. 2008-5); a note says their cost is unused."""
     book = build_book(roth_with_lots())
     position = book.account("roth").position("VTI")
     assert position is not None
     assert position.shares == 14 and position.value == pytest.approx(4060)
-    assert position.lots == ()
+    assert [lot.id for lot in position.lots] == ["A", "B"]
     assert book.total_value == pytest.approx(25060)
     (note,) = book.notes
     assert note.startswith("accounts[1].holdings[0]: VTI is in a roth_ira account")
-    assert "14 shares, $4,060.00" in note and "only in taxable accounts" in note
+    assert "14 shares, $4,060.00" in note and "cost is used only in taxable accounts" in note
+    assert "wash-sale window" in note
 
 
 def test_a_cost_in_an_ira_is_noted_too() -> None:

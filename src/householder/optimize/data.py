@@ -201,11 +201,12 @@ def assemble(book: Book, scenario: Scenario | None = None) -> ProblemData:
                     lots_ids.append(lot.id)
             else:
                 sell.append(p)
+        # a purchase in the window in any account of the household (an IRA's included, Rev.
+        # Rul. 2008-5) washes a loss on the same group; lots give the dates everywhere
         for pos in acct.positions:
-            if acct.treatment is Treatment.TAXABLE:
-                for lot in pos.lots:
-                    if book.as_of - window <= lot.acquired <= book.as_of:
-                        recent.add(groups[pos.fund])
+            for lot in pos.lots:
+                if book.as_of - window <= lot.acquired <= book.as_of:
+                    recent.add(groups[pos.fund])
 
     true_ratio = np.asarray(lots_ratio, dtype=float)
     lot_group = [groups[pair_fund[p]] for p in lots_pair]

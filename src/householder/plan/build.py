@@ -203,8 +203,9 @@ def exact_tax(
         )
     window = timedelta(days=book.household.policy.wash_sale_window_days)
     for acct in book.accounts:
-        if acct.treatment is not Treatment.TAXABLE:
-            continue
+        # recent purchases anywhere in the household wash a loss, an IRA's included (Rev. Rul.
+        # 2008-5); only taxable lots can be sold by the plan
+        kind = "taxable" if acct.treatment is Treatment.TAXABLE else acct.spec.type.value
         for pos in acct.positions:
             for lot in pos.lots:
                 held = lot.shares or lot.value
@@ -214,7 +215,7 @@ def exact_tax(
                     purchases.append(
                         Purchase(
                             acct.id,
-                            "taxable",
+                            kind,
                             pos.fund,
                             lot.acquired,
                             held,
