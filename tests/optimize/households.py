@@ -285,8 +285,8 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
                 purchases.append(
                     Purchase(acct.id, kind, trade.fund, book.as_of, shares, trade.amount)
                 )
-        if acct.treatment is not Treatment.TAXABLE:
-            continue
+        # lots in every account give purchase dates (an IRA's purchase washes too: Rev. Rul.
+        # 2008-5)
         for pos in acct.positions:
             for lt in pos.lots:
                 if book.as_of - timedelta(days=window) <= lt.acquired <= book.as_of:
@@ -295,7 +295,7 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
                     purchases.append(
                         Purchase(
                             acct.id,
-                            "taxable",
+                            kind,
                             pos.fund,
                             lt.acquired,
                             lt.shares or lt.value,
@@ -361,14 +361,14 @@ def absolute_tax(book: Book, short: float, long: float) -> float:
 
 
 def washed_ratio(d: ProblemData) -> np.ndarray:
-    """γ per lot as the optimizer may count it: a loss of a fund (group) any taxable account
-    bought within the window before ``as_of`` counts zero. Recomputed from the book."""
+    """γ per lot as the optimizer may count it: a loss of a fund (group) any account bought
+    within the window before ``as_of`` counts zero (a lot in an IRA gives a purchase date too:
+    Rev. Rul. 2008-5). Recomputed from the book."""
     book = d.book
     window = timedelta(days=book.household.policy.wash_sale_window_days)
     recent = {
         d.group_of_fund[pos.fund]
         for acct in book.accounts
-        if acct.treatment is Treatment.TAXABLE
         for pos in acct.positions
         for lt in pos.lots
         if book.as_of - window <= lt.acquired <= book.as_of
@@ -500,7 +500,9 @@ def per_account_baseline(d: ProblemData) -> Trades | None:
     if np.any(cash < -1e-6):
         return None
     cap = book.household.policy.max_realized_gain
-    if cap is not None and d.n_lots and float(d.lot_true_gain_ratio @ lot_sells) > cap + 1e-6:
+    # the gain cap on gains as realized: a loss that a recent purchase (or the baseline's own
+    # buy) washes is disallowed and offsets nothing (IRS Pub 550; the optimizer's GainCap)
+    if cap is not None and d.n_lots and float(honest_ratio(d, buys) @ lot_sells) > cap + 1e-6:
         return None
     return Trades(buys, sells, lot_sells, np.maximum(cash, 0.0))
 

@@ -130,11 +130,10 @@ def check_on_target_when_reached(r: Run) -> None:
     if not r.plan.target_reached:
         assert r.plan.shortfall, "target not reached and no shortfall message"
         return
+    # points of the post-trade total on the allocation basis, the total the reported fractions
+    # are of (after tax, the after-tax total): HouseholdModel.tolerance_band; see
+    # tests/plan/test_plan.py::test_after_tax_tolerance_is_points_of_the_after_tax_total
     tol = r.book.household.policy.tolerance / 100.0
-    if r.book.after_tax:
-        # the band is measured in pre-tax dollars today, not of the after-tax total; see
-        # tests/plan/test_plan.py::test_after_tax_tolerance_is_points_of_the_after_tax_total
-        tol *= r.data.scale / max(r.plan.total_value, 1.0)
     slack = 2e-6 + CENT * (len(r.plan.accounts) + 1) / max(r.plan.total_value, 1.0)
     for row in r.plan.allocation:
         assert abs(row.after - row.target) <= tol + slack, row
@@ -172,9 +171,9 @@ def check_tax(r: Run) -> None:
     assert abs(r.plan.tax.long_term_gain - long) <= cents, (r.plan.tax, long)
     assert abs(r.plan.tax.estimated_tax - tax) <= cents, (r.plan.tax, tax)
     gain_cap = r.book.household.policy.max_realized_gain
-    if gain_cap is not None and not r.data.recent_buy_groups:
-        # with a purchase inside the wash-sale window the cap is broken today: see
-        # tests/plan/test_plan.py::test_gain_cap_counts_losses_a_recent_purchase_washes
+    if gain_cap is not None:
+        # on gains as realized: a loss a recent purchase washes offsets nothing (see
+        # tests/plan/test_plan.py::test_gain_cap_counts_losses_a_recent_purchase_washes)
         assert short + long <= gain_cap + CENT, (short, long, gain_cap)
     assert r.sol.surrogate_tax >= absolute_tax(r.book, short, long) - CENT, (
         r.sol.surrogate_tax,
@@ -423,6 +422,104 @@ SOLVER_OVERSELLS_HALF_A_CENT = {  # sold $5,000.01 of a $5,000 holding (solver t
     "prices": {"F0": 9.5, "F1": 9.5, "F2": 9.5, "F3": 9.5},
 }
 
+AFTER_TAX_BAND_IS_OF_THE_AFTER_TAX_TOTAL = {  # the check measured the band in pre-tax dollars
+    "as_of": "2024-12-31",
+    "target": {"stocks": 60, "bonds": 40},
+    "funds": [
+        {"ticker": "F0", "expense_ratio": "0.02%", "classes": {"stocks": 100}},
+        {"ticker": "F1", "expense_ratio": "0.02%", "classes": {"bonds": 100}},
+    ],
+    "accounts": [
+        {
+            "id": "taxable",
+            "type": "taxable",
+            "menu": ["F0"],
+            "holdings": [
+                {
+                    "fund": "F0",
+                    "lots": [{"id": "L1", "shares": 1, "cost": 3.8, "acquired": "2019-03-15"}],
+                },
+                {
+                    "fund": "F1",
+                    "lots": [{"id": "L2", "shares": 9, "cost": 111.15, "acquired": "2019-03-15"}],
+                },
+            ],
+        }
+    ],
+    "policy": {
+        "tolerance": 1.5,
+        "whole_shares": "never",
+        "min_trade": 50,
+        "allocation_basis": "after_tax",
+    },
+    "prices": {"F0": 9.5, "F1": 9.5},
+}
+AFTER_TAX_WHOLE_SHARES_SAID_REACHED = {  # solve.py judged the rounded plan in pre-tax dollars
+    "as_of": "2024-12-31",
+    "target": {"stocks": 60, "bonds": 40},
+    "funds": [
+        {"ticker": "F0", "expense_ratio": "0.02%", "classes": {"stocks": 100}},
+        {"ticker": "F1", "expense_ratio": "0.02%", "classes": {"bonds": 100}, "kind": "etf"},
+    ],
+    "accounts": [
+        {
+            "id": "taxable",
+            "type": "taxable",
+            "menu": ["F0"],
+            "holdings": [
+                {
+                    "fund": "F0",
+                    "lots": [{"id": "L1", "shares": 1, "cost": 3.8, "acquired": "2019-03-15"}],
+                }
+            ],
+        },
+        {"id": "acct0", "type": "traditional_401k", "holdings": [{"fund": "F0", "value": 1250}]},
+    ],
+    "policy": {
+        "tolerance": 1.5,
+        "whole_share_method": "repair",
+        "min_trade": 50,
+        "allocation_basis": "after_tax",
+    },
+    "prices": {"F0": 9.5, "F1": 9.5},
+}
+WASHED_LOSS_UNDER_A_ZERO_GAIN_CAP = {  # the baseline counted L4's washed loss against the cap
+    "as_of": "2024-12-31",
+    "target": {"us_stocks": 45, "intl_stocks": 25, "bonds": 30},
+    "funds": [
+        {"ticker": f"F{i}", "expense_ratio": "0.02%", "classes": {cls: 100}}
+        for i, cls in enumerate(["us_stocks", "intl_stocks", "bonds", "us_stocks"])
+    ],
+    "accounts": [
+        {
+            "id": "taxable",
+            "type": "taxable",
+            "holdings": [
+                {
+                    "fund": "F0",
+                    "lots": [
+                        {"id": "L1", "shares": 1, "cost": 3.8, "acquired": "2019-03-15"},
+                        {"id": "L2", "shares": 1, "cost": 3.8, "acquired": "2019-03-15"},
+                    ],
+                },
+                {
+                    "fund": "F1",
+                    "lots": [{"id": "L3", "shares": 1, "cost": 3.8, "acquired": "2019-03-15"}],
+                },
+                {
+                    "fund": "F3",
+                    "lots": [
+                        {"id": "L4", "shares": 18, "cost": 188.1, "acquired": "2019-03-15"},
+                        {"id": "L5", "shares": 19, "cost": 72.2, "acquired": "2024-12-21"},
+                    ],
+                },
+            ],
+        }
+    ],
+    "policy": {"tolerance": 0, "whole_shares": "never", "max_realized_gain": 0},
+    "prices": {"F0": 9.5, "F1": 9.5, "F2": 9.5, "F3": 9.5},
+}
+
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(households())
@@ -433,6 +530,9 @@ SOLVER_OVERSELLS_HALF_A_CENT = {  # sold $5,000.01 of a $5,000 holding (solver t
 @example(TOP_UP_BUYS_WHAT_IT_SELLS)
 @example(INTEGER_SOLVE_THEN_WASH_FIX)
 @example(SOLVER_OVERSELLS_HALF_A_CENT)
+@example(AFTER_TAX_BAND_IS_OF_THE_AFTER_TAX_TOTAL)
+@example(AFTER_TAX_WHOLE_SHARES_SAID_REACHED)
+@example(WASHED_LOSS_UNDER_A_ZERO_GAIN_CAP)
 def test_plan_invariants(data: dict[str, Any]) -> None:
     """Every plan keeps each account's money to its own cash flow (to the cent), leaves nothing
     negative and no lot oversold, buys only from menus and never sells unknown basis, never buys
@@ -481,6 +581,7 @@ WASH_CONFLICTS_RESOLVED_DIFFERENTLY = {  # two conflicts: keep F1's loss lot, se
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(households(pure_funds=True, allow_whole=False, allow_min_trade=False))
 @example(WASH_CONFLICTS_RESOLVED_DIFFERENTLY)
+@example(WASHED_LOSS_UNDER_A_ZERO_GAIN_CAP)
 def test_objective_no_worse_than_per_account_rebalance(data: dict[str, Any]) -> None:
     """Wherever rebalancing each account to the household mix on its own is feasible (and makes
     no wash sale), the plan's objective — fees over the horizon, location, the tax stand-in,

@@ -67,16 +67,22 @@ def _gain_cap_binds(data: ProblemData, over: set[str]) -> bool:
 
 
 def explain_shortfall(
-    data: ProblemData, deviation: np.ndarray, forbidden_buy: np.ndarray | None = None
+    data: ProblemData,
+    deviation: np.ndarray,
+    forbidden_buy: np.ndarray | None = None,
+    total: float | None = None,
 ) -> list[str]:
     """One sentence per class left off target: by how much, and what stands in the way (the
     binding constraint where one can be named: a menu, unknown basis, the gain cap, whole
-    shares, a cash flow)."""
+    shares, a cash flow). ``total``: the plan's post-trade total on the allocation basis in
+    dollars (free contributions included; default ``data.allocation_total``, without them)."""
     forbidden = np.zeros(data.n_pairs, dtype=bool) if forbidden_buy is None else forbidden_buy
     book = data.book
     out: list[str] = []
     # points of the total the allocation's fractions are of (after tax: the after-tax total)
-    tol = book.household.policy.tolerance / 100.0 * data.allocation_total
+    if total is None:
+        total = data.allocation_total
+    tol = book.household.policy.tolerance / 100.0 * max(total, 0.0)
     over = {cls for k, cls in enumerate(data.classes) if float(deviation[k]) > tol + 0.01}
     cap = book.household.policy.max_realized_gain
     capped = _gain_cap_binds(data, over)

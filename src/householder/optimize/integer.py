@@ -6,9 +6,17 @@ objective with integers), weighted to dominate every cost:
 
 .. math::
 
-    \\min\\; \\lambda \\sum_k \\max(|\\Delta_k| - tol, 0) + \\text{costs}
+    \\min\\; \\lambda \\sum_k \\max(|\\Delta_k - \\Delta^*_k| - tol\\,\\mathbf 1^\\top y, 0)
+    + \\text{costs}
     \\quad\\text{s.t.}\\quad B_p = \\pi_p n^b_p,\\; S_p = \\pi_p n^s_p,
     \\; n \\in \\mathbb{Z}_{\\ge 0}
+
+with the tolerance in points of the post-trade total, as in the continuous model, and
+:math:`\\Delta^*` the continuous plan's deviation beyond it (zero when the target is reachable):
+out of reach, the MILP tracks the least-squares closest plan rather than the target, to which
+L1 is indifferent between underweight classes (:func:`_continuous_excess`). With free
+contributions (``--to-target``) the contribution's weight is above :math:`\\lambda`, so the solve
+is lexicographic instead (:func:`_solve_lexicographic`).
 
 Chosen with ``policy.whole_share_method: exact``, and by ``auto`` up to
 ``EXACT_WHOLE_LIMIT`` whole-share pairs. ``python benchmarks/bench_plan.py --compare-whole-shares``
@@ -24,12 +32,14 @@ from __future__ import annotations
 
 import time
 import warnings
+from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
 from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.optimize.terms import ContributionCost
 
 TRACKING_WEIGHT = 50.0
 """λ per unit of deviation (fraction of W): above any cost per dollar (fees over the horizon,
@@ -49,6 +59,17 @@ TIME_LIMIT = 2.0
 """Seconds; past it, HiGHS's best feasible plan so far is kept."""
 FEASIBILITY_TOL = 1e-6
 """Largest constraint violation (scaled) an incumbent kept on the time limit may have."""
+EXCESS_SLACK_DOLLARS = 0.01
+"""Free contributions: how much more L1 excess than the closest plan's the cheapest plan of
+the second solve may have, in dollars…"""
+EXCESS_SLACK = 1e-7
+"""…or in units of W if that is more (HiGHS's feasibility tolerance; more would let the second
+solve trade dollars of excess for contribution: 1e-5 gave up $10 of a $1M household's)."""
+CAP_EPS = 1e-9
+"""Free contributions: room (scaled) above the continuous solve's total contribution."""
+ANCHOR_MIN = 1e-6
+"""A continuous plan's excess beyond tolerance (scaled) below this is on target (the
+continuous solves are accurate to about 1e-7 of W)."""
 
 
 def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool:
@@ -56,7 +77,11 @@ def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool
 
     True when the variables hold a feasible integer plan: optimal within the gaps, or HiGHS's
     incumbent when the time limit stopped it first; False when there is none (infeasible, or
-    no integer plan found in time)."""
+    no integer plan found in time).
+
+    With free contributions (``contribute --to-target``) the solve is lexicographic, like the
+    continuous path: closest to target first, then the cheapest (smallest contribution) within
+    that (:func:`_solve_lexicographic`)."""
     d = model.data
     v = model.v
     whole = np.flatnonzero(d.whole)
@@ -66,7 +91,9 @@ def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool
     n_buy = cp.Variable(len(whole), integer=True, name="whole_buy")
     n_sell = cp.Variable(len(whole), integer=True, name="whole_sell")
     excess = cp.Variable(len(d.classes), nonneg=True, name="excess_l1")
-    dev = v.deviation()
+    reference = _continuous_reference(model)
+    dev = v.deviation() - reference.excess
+    band = model.tolerance_band()
     pick = np.zeros((len(whole), d.n_pairs))
     pick[np.arange(len(whole)), whole] = 1.0
     constraints = [
@@ -75,11 +102,145 @@ def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool
         n_sell >= 0,
         pick @ v.pair_buys() == cp.multiply(price, n_buy),
         pick @ v.pair_sells() == cp.multiply(price, n_sell),
-        excess >= dev - model.tolerance,
-        excess >= -dev - model.tolerance,
+        excess >= dev - band,
+        excess >= -dev - band,
     ]
-    objective = TRACKING_WEIGHT * cp.sum(excess) + sum(model.terms.values())
-    problem = cp.Problem(cp.Minimize(objective), constraints)
+    tracking = TRACKING_WEIGHT * cp.sum(excess)
+    if v.contribution.size:
+        return _solve_lexicographic(
+            model, constraints, excess, (n_buy, n_sell), time_limit, reference.contribution_cap
+        )
+    problem = cp.Problem(cp.Minimize(tracking + sum(model.terms.values())), constraints)
+    return _run(model, problem, "whole shares (MILP)", (n_buy, n_sell), time_limit)
+
+
+def _solve_lexicographic(
+    model: HouseholdModel,
+    constraints: list[cp.Constraint],
+    excess: cp.Variable,
+    integers: tuple[cp.Variable, ...],
+    time_limit: float,
+    contribution_cap: float | None,
+) -> bool:
+    """Free contributions: the whole-share plan closest to target (L1) within about the
+    contribution the continuous solve found necessary, then the cheapest that close.
+
+    One weighted objective cannot do it: the contribution's weight (``Scenario.
+    contribution_weight``, 100 per unit of W) is above :data:`TRACKING_WEIGHT`, and a dollar
+    of new money in an underweight class removes at most a dollar or two of L1 excess, so the
+    weighted MILP contributed nothing; no fixed weight is enough either, since the last few
+    dollars of excess can take any amount of whole shares to remove. Hence two solves:
+
+    1. the smallest L1 excess, the other costs as tie-breakers, the total free contribution at
+       most the continuous solve's (the contribution needed) plus one share of the dearest
+       whole-share fund the free accounts can buy (:func:`_contribution_cap`): enough for the
+       share that gets closer, not the open-ended search an uncapped MILP would make, buying
+       many more shares for cents of excess;
+    2. every cost, the contribution's included, with the L1 excess at most stage 1's (so the
+       contribution is the smallest that is that close).
+
+    Stage 1's plan is kept if stage 2 gives no answer (it is feasible, merely not the
+    cheapest)."""
+    v = model.v
+    d = model.data
+    if contribution_cap is not None:
+        constraints = [*constraints, cp.sum(v.contribution) <= contribution_cap]
+    tracking = TRACKING_WEIGHT * cp.sum(excess)
+    others = [e for name, e in model.terms.items() if name != ContributionCost.name]
+    first = cp.Problem(cp.Minimize(tracking + sum(others)), constraints)
+    if not _run(model, first, "whole shares (MILP, closest)", integers, time_limit):
+        return False
+    reached = float(np.sum(np.maximum(np.asarray(excess.value, dtype=float), 0.0)))
+    saved = [
+        (x, None if x.value is None else np.array(x.value, copy=True)) for x in first.variables()
+    ]
+    slack = max(EXCESS_SLACK_DOLLARS / d.scale, EXCESS_SLACK)
+    second = cp.Problem(
+        cp.Minimize(tracking + sum(model.terms.values())),
+        [*constraints, cp.sum(excess) <= reached + slack],
+    )
+    try:
+        solved = _run(model, second, "whole shares (MILP, cheapest)", integers, time_limit)
+    except SolverError:
+        solved = False
+    if not solved:
+        for x, value in saved:
+            x.value = value
+    return True
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What the MILP keeps of the continuous plan it replaces (:func:`_continuous_reference`)."""
+
+    excess: np.ndarray
+    contribution_cap: float | None
+
+
+def _continuous_reference(model: HouseholdModel) -> _Reference:
+    """The continuous plan's excess and contribution cap, taken the first time the MILP runs on
+    ``model`` (the variables then hold the continuous answer) and kept on it: a later run (the
+    wash-sale step's) starts from the MILP's own plan, whose whole-share remainder is no
+    reference."""
+    cached = getattr(model, _REFERENCE_ATTR, None)
+    if isinstance(cached, _Reference):
+        return cached
+    reference = _Reference(_continuous_excess(model), _contribution_cap(model))
+    setattr(model, _REFERENCE_ATTR, reference)
+    return reference
+
+
+_REFERENCE_ATTR = "_milp_reference"
+
+
+def _contribution_cap(model: HouseholdModel) -> float | None:
+    """The most the whole-share plan may contribute (scaled): the continuous solve's total
+    free contribution, which the variables still hold, plus one share of the dearest
+    whole-share fund a free account can buy (None when there is no continuous answer)."""
+    d = model.data
+    value = model.v.contribution.value
+    if value is None:
+        return None
+    buyable = np.zeros(d.n_pairs, dtype=bool)
+    buyable[d.buy_pairs] = True
+    buyable &= d.whole & d.free_flow[d.pair_account]
+    one_share = float(np.nan_to_num(d.price[buyable]).max(initial=0.0)) / d.scale
+    return float(np.sum(np.maximum(np.asarray(value, dtype=float), 0.0))) + one_share + CAP_EPS
+
+
+def _continuous_excess(model: HouseholdModel) -> np.ndarray:
+    """Per class, the signed deviation beyond the tolerance of the continuous plan the
+    variables hold (scaled; zero where it is on target or there is none).
+
+    Where the target is out of reach, "as close as possible" is the smallest sum of squared
+    deviations, which the continuous tracking QP found; L1 to the target itself is
+    indifferent to which underweight class new money fills (buy-only money all in one class
+    instead of levelled across the most underweight, say). So the MILP tracks, in L1, the
+    continuous closest plan: with whole shares the result stays within about a share of it."""
+    d = model.data
+    zero = np.zeros(len(d.classes))
+    try:
+        dev, band = model.v.deviation().value, model.tolerance_band().value
+    except (TypeError, ValueError):  # some variable has no value yet
+        return zero
+    if dev is None or band is None:
+        return zero
+    dev = np.asarray(dev, dtype=float).reshape(-1)
+    beyond = np.maximum(np.abs(dev) - float(band), 0.0)
+    beyond[beyond <= ANCHOR_MIN] = 0.0
+    out: np.ndarray = np.sign(dev) * beyond
+    return out
+
+
+def _run(
+    model: HouseholdModel,
+    problem: cp.Problem,
+    name: str,
+    integers: tuple[cp.Variable, ...],
+    time_limit: float,
+) -> bool:
+    """One HiGHS solve of a mixed-integer ``problem``, logged; see :func:`solve_integer`."""
+    d = model.data
     start = time.perf_counter()
     try:
         with warnings.catch_warnings():  # "solution may be inaccurate": handled below
@@ -95,11 +256,9 @@ def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool
     status = str(problem.status)
     solved = status in {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
     if status == cp.USER_LIMIT:
-        solved = _incumbent_is_feasible(problem, n_buy, n_sell)
+        solved = _incumbent_is_feasible(problem, *integers)
         status = f"{status} (incumbent {'kept' if solved else 'none'})"
-    model.log.append(
-        SolveRecord("whole shares (MILP)", "HIGHS", status, time.perf_counter() - start)
-    )
+    model.log.append(SolveRecord(name, "HIGHS", status, time.perf_counter() - start))
     if not solved and str(problem.status) == cp.USER_LIMIT:
         raise MilpTimeout(
             f"the mixed-integer whole-share solve found no plan within {time_limit:g} s; "

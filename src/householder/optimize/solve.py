@@ -10,7 +10,10 @@ then the non-convex parts by repair steps (design/model.md, "Non-convex parts"):
    re-solved.
 4. **Whole shares**: buys of whole-share funds are floored and sells ceiled to whole shares
    (never overspending), fixed, and the rest re-solved; leftover cash then buys single shares
-   greedily while that brings the household closer to target.
+   greedily while that brings the household closer to target. Where that re-solve makes a wash
+   sale, the buy is forbidden and the step solved again from the bounds before the rounding
+   (:meth:`Solver.resolve_rounded`), so the money the buy would have spent is not stranded
+   by trades fixed for it.
 """
 
 from __future__ import annotations
@@ -108,6 +111,9 @@ class Solver:
         self.last_excess: np.ndarray | None = None
         """The tracking QP's excess beyond tolerance (scaled) of the last closest-target solve
         that needed it."""
+        self.unrounded: list[np.ndarray] | None = None
+        """The trade bounds (buy lb/ub, sell lb/ub) before the first whole-share rounding fixed
+        them (:meth:`fix_whole_shares`); None until then."""
 
     # -- phase 1 ---------------------------------------------------------------------------------
     def solve_closest(self, exact_first: bool = True) -> None:
@@ -144,7 +150,9 @@ class Solver:
         else:
             raise InfeasibleError(explain_infeasible(self.data))
         self.shortfall = (
-            explain_shortfall(self.data, self.deviation(), self.forbidden_buy)
+            explain_shortfall(
+                self.data, self.deviation(), self.forbidden_buy, total=self.allocation_total()
+            )
             if not self.target_reached
             else []
         )
@@ -166,6 +174,11 @@ class Solver:
 
     def deviation(self) -> np.ndarray:
         return np.asarray(self.model.v.deviation().value, dtype=float) * self.data.scale
+
+    def allocation_total(self) -> float:
+        """:math:`\\mathbf 1^\\top y` in dollars: the post-trade total on the allocation basis
+        that the tolerance's points are of (``HouseholdModel.tolerance_band``)."""
+        return float(self.model.v.total().value) * self.data.scale
 
     # -- phase 2: wash sales ---------------------------------------------------------------------
     def group_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,7 +216,8 @@ class Solver:
         ``buys_only``: resolve every conflict by forbidding the buys (after the whole-share
         step has fixed the sells, forbidding a buy is always feasible: the money stays cash).
         ``resolve``: how to solve again (default :meth:`solve_closest`; after the whole-share
-        step, that step again, so whole-share trades stay whole)."""
+        step, that step again, so whole-share trades stay whole: :meth:`resolve_rounded`,
+        from the bounds before the rounding)."""
         d = self.data
         if not d.has_lots:
             return
@@ -379,6 +393,8 @@ class Solver:
             np.array(x.value)
             for x in (v.pair_buy_lb, v.pair_buy_ub, v.pair_sell_lb, v.pair_sell_ub)
         ]
+        if self.unrounded is None:
+            self.unrounded = [x.copy() for x in saved]
         has_lots = np.zeros(d.n_pairs, dtype=bool)
         if d.n_lots:
             has_lots[d.lot_pair] = True
@@ -412,6 +428,49 @@ class Solver:
             except InfeasibleError:
                 if floor_taxable or not has_lots[d.whole].any():
                     raise
+
+    def unround_whole_shares(self) -> None:
+        """Free the trades :meth:`fix_whole_shares` fixed: the bounds from before the first
+        rounding, with every buy forbidden since (wash sales) still forbidden."""
+        if self.unrounded is None:
+            return
+        v = self.model.v
+        buy_lb, buy_ub, sell_lb, sell_ub = (x.copy() for x in self.unrounded)
+        buy_ub[self.forbidden_buy] = 0.0
+        buy_lb = np.minimum(buy_lb, buy_ub)
+        v.pair_buy_lb.value, v.pair_buy_ub.value = buy_lb, buy_ub
+        v.pair_sell_lb.value, v.pair_sell_ub.value = sell_lb, sell_ub
+
+    def resolve_rounded(self, whole_shares: Callable[[], None]) -> None:
+        """Solve again after a wash-sale buy was forbidden once whole shares were rounded
+        (repair): from the bounds before the rounding (:meth:`unround_whole_shares`), so that
+        the money the forbidden buy would have spent can go to another trade, a whole-share one
+        included, then ``whole_shares`` rounds again. Kept unless solving with the other
+        whole-share trades still fixed at their rounded amounts (the money stays where the
+        forbidden buy leaves it, often idle cash) is strictly better: closer to target, or as
+        close and cheaper (:func:`_better`); also the fallback where the new rounding finds no
+        plan."""
+        if self.unrounded is None:  # nothing was rounded (the exact solve): solve that again
+            whole_shares()
+            return
+        start = self._snapshot()
+        kept: tuple[tuple[float, float], _Snapshot] | None = None
+        try:
+            whole_shares()
+            kept = (self._plan_key(), self._snapshot())
+        except InfeasibleError:
+            pass
+        self._restore(start)
+        self.unround_whole_shares()
+        try:
+            whole_shares()
+        except InfeasibleError:
+            if kept is None:
+                raise
+            self._restore(kept[1])
+            return
+        if kept is not None and _better(kept[0], self._plan_key()):
+            self._restore(kept[1])
 
     def _afford_whole_buys(
         self, n_buys: dict[int, int], buys: np.ndarray, sells: np.ndarray, fixed_sells: np.ndarray
@@ -461,11 +520,13 @@ class Solver:
             )
             return False
         dev = self.deviation()
-        tol = self.model.tolerance * self.data.scale
-        self.target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
+        total = self.allocation_total()
+        self.target_reached = within_band(self.model.tolerance, dev, total)
         self.exact_whole_shares = True
         self.shortfall = (
-            [] if self.target_reached else explain_shortfall(self.data, dev, self.forbidden_buy)
+            []
+            if self.target_reached
+            else explain_shortfall(self.data, dev, self.forbidden_buy, total=total)
         )
         return True
 
@@ -531,21 +592,28 @@ class Solver:
         net = np.bincount(d.pair_account, weights=sells - buys, minlength=len(d.accounts))
         cash = d.cash0 + flows + net
         target_reached, shortfall = self.target_reached, self.shortfall
+        tol = self.model.tolerance
         if d.whole.any() and not self.exact_whole_shares:
             buys, cash = self.top_up_whole_shares(buys, cash)
-            dev = deviation_of(d, d.x0 + buys - sells, cash, lot_sells)
-            tol = self.model.tolerance * d.scale
-            target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
-            shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
+            y = exposure_of(d, d.x0 + buys - sells, cash, lot_sells)
+            dev, total = y - d.target * y.sum(), float(y.sum())
+            target_reached = within_band(tol, dev, total)
+            shortfall = (
+                [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy, total=total)
+            )
         # after the top-up, which may buy a share of what the account sells
         netted = _net_same_fund(d, buys, sells, lot_sells)
         if netted[0] is not buys:  # something netted: in after-tax mode the allocation moves
             buys, sells, lot_sells = netted
             if target_reached and d.book.after_tax:
-                dev = deviation_of(d, d.x0 + buys - sells, cash, lot_sells)
-                tol = self.model.tolerance * d.scale
-                target_reached = bool(np.all(np.abs(dev) <= tol + 0.01))
-                shortfall = [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy)
+                y = exposure_of(d, d.x0 + buys - sells, cash, lot_sells)
+                dev, total = y - d.target * y.sum(), float(y.sum())
+                target_reached = within_band(tol, dev, total)
+                shortfall = (
+                    []
+                    if target_reached
+                    else explain_shortfall(d, dev, self.forbidden_buy, total=total)
+                )
         terms = {
             name: float(expr.value) * d.scale
             for name, expr in m.terms.items()
@@ -577,16 +645,31 @@ def _better(key: tuple[float, float], than: tuple[float, float]) -> bool:
     return cost < best_cost - 1e-9 * max(1.0, abs(best_cost))
 
 
+def exposure_of(
+    d: ProblemData, holdings: np.ndarray, cash: np.ndarray, lot_sells: np.ndarray
+) -> np.ndarray:
+    """y in dollars for given post-trade numbers (numpy twin of ``Variables.exposure``)."""
+    y = d.exposure @ holdings + d.cash_exposure @ cash
+    if d.book.after_tax and d.n_lots:
+        y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
+    out: np.ndarray = np.asarray(y, dtype=float)
+    return out
+
+
 def deviation_of(
     d: ProblemData, holdings: np.ndarray, cash: np.ndarray, lot_sells: np.ndarray
 ) -> np.ndarray:
     """Δ in dollars for given post-trade numbers (numpy twin of ``Variables.deviation``)."""
-    y = d.exposure @ holdings + d.cash_exposure @ cash
-    if d.book.after_tax and d.n_lots:
-        y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
-    y = np.asarray(y, dtype=float)
+    y = exposure_of(d, holdings, cash, lot_sells)
     out: np.ndarray = y - d.target * y.sum()
     return out
+
+
+def within_band(tolerance: float, deviation: np.ndarray, total: float) -> bool:
+    """Whether every class is within ``tolerance`` (a fraction) of target, in points of
+    ``total``, the post-trade total on the allocation basis (``HouseholdModel.tolerance_band``;
+    after tax, the after-tax total), with a cent of rounding: Δ and total in dollars."""
+    return bool(np.all(np.abs(deviation) <= tolerance * max(total, 0.0) + 0.01))
 
 
 def _net_same_fund(
@@ -662,8 +745,12 @@ def solve_household(book: Book, scenario: Scenario | None = None) -> Solution:
 
     whole_shares()
     # the whole-share solve may buy what it sells at a loss: forbid the buy, solve that step again
+    # (after a rounding, from the bounds before it: the money the buy frees may go elsewhere)
     solver.fix_wash_sales(
-        buys_only=True, resolve=(lambda: whole_shares(again=True)) if n_whole else None
+        buys_only=True,
+        resolve=(lambda: solver.resolve_rounded(lambda: whole_shares(again=True)))
+        if n_whole
+        else None,
     )
     timings["solve"] = time.perf_counter() - t
     solution = solver.solution()

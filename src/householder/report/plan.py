@@ -103,8 +103,13 @@ def plan_tables(plan: Plan) -> list[Table]:
 
 def plan_messages(plan: Plan) -> list[str]:
     out = []
-    if plan.nothing_to_do:
+    if plan.nothing_to_do and plan.target_reached:
         out.append("[green]Nothing to do: the household is already on target.[/green]")
+    elif plan.nothing_to_do:
+        out.append(
+            "[yellow]No trades: the household is off target, but no trade this command may "
+            "make brings it closer.[/yellow]"
+        )
     elif plan.target_reached:
         n = sum(len(a.trades) for a in plan.accounts)
         out.append(
