@@ -8,8 +8,8 @@ Data fixtures return a fresh deep copy, so a test may change its copy freely:
   funds held by value, target 60/40.
 - ``taxable_data`` / ``taxable_book``: one taxable account with lots at a gain and at a loss,
   short- and long-term at ``as_of``, plus cash.
-- ``shared_cases``: the directory of the shared worked examples beside the repo (skips the test
-  when it is absent).
+- ``shared_cases``: the directory of the shared worked examples (``../shared/cases`` beside the
+  repo, else the copy in ``tests/cases``).
 - ``household_file``: writes data to a YAML/TOML/JSON file in ``tmp_path`` and returns its path.
 """
 
@@ -26,12 +26,12 @@ import yaml
 
 from householder.io import build_book
 from householder.model.book import Book
+from tests.casefiles import CASES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED_CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
-"""``../shared/cases`` beside the repo (the same directory as ``parents[3]`` seen from a test
-module one level down, e.g. ``tests/valuation/test_x.py``)."""
+SHARED_CASES = CASES
+"""``../shared/cases`` beside the repo, or its copy in ``tests/cases`` (tests/casefiles.py)."""
 
 KENDRA: dict[str, Any] = {
     "name": "Kendra",

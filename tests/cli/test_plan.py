@@ -21,12 +21,13 @@ import yaml
 from typer.testing import CliRunner
 
 from householder.cli import app
+from tests.casefiles import CASES
 
 runner = CliRunner()
 FileMaker = Callable[..., Path]
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES = CASES
 
 
 def example_files() -> list[Path]:

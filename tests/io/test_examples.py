@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 from householder.cli import app
 from householder.io import build_book, load_household
 from householder.valuation import household_exposure
+from tests.casefiles import CASES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES = CASES
 EXAMPLE_FILES = sorted(
     p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".toml", ".json"}
 )

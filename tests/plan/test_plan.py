@@ -7,7 +7,6 @@ Each household is small enough to know the right answer by hand; the docstring s
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ from householder.io.loader import build_book
 from householder.optimize import Solution, assemble
 from householder.optimize.solve import Solver
 from householder.plan.build import RoundedTrades, build_plan, exact_tax
+from tests.casefiles import CASES
 from tests.optimize.households import (
     LAST_SPRING,
     LONG_AGO,
@@ -30,7 +30,7 @@ from tests.optimize.households import (
     run_plan,
 )
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES = CASES
 
 STOCK = fund("STOCK", {"stocks": 100}, "0.04%")
 BOND = fund("BOND", {"bonds": 100}, "0.05%")

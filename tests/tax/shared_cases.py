@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "cases"
+from tests.casefiles import CASES
+
+CASES_DIR = CASES
 TAX_ARITHMETIC = CASES_DIR / "tax-arithmetic.yaml"
 SKIP_REASON = f"shared golden cases not found: {TAX_ARITHMETIC} (expected beside the repo)"
 

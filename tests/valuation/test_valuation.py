@@ -4,7 +4,6 @@ weights, and drift against 5/25 bands, checked against the numbers the sources s
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,9 @@ from householder.valuation import (
     measure_drift,
     tree_exposure,
 )
+from tests.casefiles import CASES
 
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "cases"
+CASES_DIR = CASES
 
 
 def shared_case(name: str) -> dict[str, Any]:
