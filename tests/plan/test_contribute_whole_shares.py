@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import copy
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from householder.io import build_book
 from householder.model.book import Book
@@ -220,3 +222,20 @@ def test_whole_share_new_money_fills_the_most_underweight_class_first(method: st
     data["policy"] = {"whole_share_method": method}
     plan = contribute_amount(build_book(data, source="three-etf"), 5_000)
     assert trades(plan) == {"INTL": ("buy", pytest.approx(5000, abs=CENT), 50)}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_withdrawal_from_several_whole_share_funds_is_feasible(method: str) -> None:
+    """A $5,000 withdrawal from a taxable account of three ETFs (examples/three-account.yaml:
+    VTI $330, VXUS $70, BND $74, fractional lot shares). Rounding each sale up to a whole share
+    may raise up to one share of each fund more than the withdrawal; repair once allowed only
+    one share of the dearest fund, so it found "no feasible plan". Every method must withdraw
+    the $5,000, keeping less than one share of each fund over."""
+    path = Path(__file__).resolve().parents[2] / "examples" / "three-account.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["policy"] = {**data.get("policy", {}), "whole_share_method": method}
+    plan = contribute_amount(build_book(data), -5000.0, account="brokerage")
+    (brokerage,) = [a for a in plan.accounts if a.id == "brokerage"]
+    sold = sum(t.amount for t in brokerage.trades if t.action == "sell")
+    assert all(t.action == "sell" for t in brokerage.trades)
+    assert 5000.0 - CENT <= sold < 5000.0 + 330.0 + 70.0 + 74.0

@@ -31,17 +31,18 @@ UNCAPPED = 10.0
 
 def cash_caps(data: ProblemData, *, allowance: bool) -> np.ndarray:
     """Selling only, an account raises what its withdrawal needs and no more:
-    :math:`c_a \\le \\max(c^0_a + d_a, 0)`, plus one share of its dearest whole-share holding
-    (``allowance``) once whole shares are rounded. Otherwise the cap never binds: selling an
-    overweight class into idle cash would look like progress toward target."""
+    :math:`c_a \\le \\max(c^0_a + d_a, 0)`, plus one share of each of its whole-share holdings
+    (``allowance``) once whole shares are rounded, since each sale may round up by a share.
+    Otherwise the cap never binds: selling an overweight class into idle cash would look like
+    progress toward target."""
     if data.scenario.allow_buy:
         return np.full(len(data.accounts), UNCAPPED)
     caps = np.maximum(data.cash0 + data.flow, 0.0) / data.scale
     if allowance:
         whole_price = np.where(data.whole & (data.x0 > 0), np.nan_to_num(data.price), 0.0)
-        dearest = np.zeros(len(data.accounts))
-        np.maximum.at(dearest, data.pair_account, whole_price)
-        caps = caps + dearest / data.scale
+        shares = np.zeros(len(data.accounts))
+        np.add.at(shares, data.pair_account, whole_price)
+        caps = caps + shares / data.scale
     caps = np.where(data.free_flow, UNCAPPED, caps)
     return caps + 1e-9
 
