@@ -30,36 +30,14 @@ from householder.model.book import Book
 from householder.optimize import Scenario, solve_household
 from householder.plan.contribute import contribute_amount, contribute_to_target
 from householder.plan.result import Plan
+from tests.conftest import KENDRA
 
 CENT = 0.01
 METHODS = ["auto", "exact", "repair"]
 
 KENDRA_ETF: dict[str, Any] = {
-    "name": "Kendra",
-    "as_of": "2024-12-31",
-    "people": [{"id": "kendra", "birth_year": 1993}],
-    "tax": {
-        "filing_status": "single",
-        "ordinary_rate": "24%",
-        "long_term_rate": "15%",
-        "retirement_rate": "22%",
-    },
-    "target": {"stocks": 75, "bonds": 25},
-    "funds": [
-        {"ticker": "STOCK", "expense_ratio": "0.04%", "classes": {"stocks": 100}, "kind": "etf"},
-        {"ticker": "BOND", "expense_ratio": "0.05%", "classes": {"bonds": 100}, "kind": "etf"},
-    ],
-    "accounts": [
-        {
-            "id": "kendra-401k",
-            "owner": "kendra",
-            "type": "traditional_401k",
-            "menu": ["STOCK", "BOND"],
-            "cash": 0,
-            "holdings": [{"fund": "STOCK", "value": 17000}, {"fund": "BOND", "value": 4000}],
-            "contributions": {"annual": 10000, "split": {"STOCK": 75, "BOND": 25}},
-        }
-    ],
+    **copy.deepcopy(KENDRA),
+    "funds": [{**f, "kind": "etf"} for f in KENDRA["funds"]],
     "prices": {"STOCK": 100, "BOND": 50},
 }
 
