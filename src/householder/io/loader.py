@@ -616,7 +616,8 @@ class _Resolver:
                     f"where a sale realizes no tax: its {given} only its value "
                     f"({_shares_text(shares)}${value:,.2f}); its cost is used only in taxable "
                     "accounts, its dates only for the wash-sale window (a purchase here in the "
-                    "30 days before as_of washes a loss on the same fund in a taxable account)"
+                    f"{self.h.policy.wash_sale_window_days} days before as_of washes a loss on "
+                    "the same fund in a taxable account)"
                 )
         return Position(account_id=account_id, fund=hold.fund, value=value, shares=shares,
                         price=price, lots=tuple(lots), basis_known=basis_known)

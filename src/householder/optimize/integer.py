@@ -22,7 +22,7 @@ Chosen with ``policy.whole_share_method: exact``, and by ``auto`` up to
 ``EXACT_WHOLE_LIMIT`` whole-share pairs. ``python benchmarks/bench_plan.py --compare-whole-shares``
 measures both methods (docs/performance.md, "Whole shares: exact or repair").
 
-HiGHS stops at a gap worth about a dollar (:data:`ABS_GAP_DOLLARS`, in the model's units of
+HiGHS stops at a gap of a few dollars (:data:`ABS_GAP_DOLLARS`, in the model's units of
 :math:`W`) or a modest relative gap, and within :data:`TIME_LIMIT` seconds; on the time limit a
 feasible incumbent is kept (it is within the gap HiGHS reports), and only without one does the
 caller fall back to rounding and repair.
@@ -182,15 +182,11 @@ def _continuous_reference(model: HouseholdModel) -> _Reference:
     ``model`` (the variables then hold the continuous answer) and kept on it: a later run (the
     wash-sale step's) starts from the MILP's own plan, whose whole-share remainder is no
     reference."""
-    cached = getattr(model, _REFERENCE_ATTR, None)
-    if isinstance(cached, _Reference):
-        return cached
+    if isinstance(model.milp_reference, _Reference):
+        return model.milp_reference
     reference = _Reference(_continuous_excess(model), _contribution_cap(model))
-    setattr(model, _REFERENCE_ATTR, reference)
+    model.milp_reference = reference
     return reference
-
-
-_REFERENCE_ATTR = "_milp_reference"
 
 
 def _contribution_cap(model: HouseholdModel) -> float | None:

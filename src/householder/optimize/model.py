@@ -55,9 +55,9 @@ LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
 QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
 FEASIBLE = {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
 _INSTALLED_SOLVERS = frozenset(cp.installed_solvers())
+"""Asked once per process: ``cp.installed_solvers()`` takes about 2 ms a call."""
 IPM_MIN_COLUMNS = 3000
 """Lots plus (account, fund) pairs from which the LPs go to HiGHS's interior point method."""
-"""Asked once per process: ``cp.installed_solvers()`` takes about 2 ms a call."""
 
 
 @dataclass
@@ -76,6 +76,9 @@ class HouseholdModel:
     terms: dict[str, cp.Expression] = field(init=False)
     log: list[SolveRecord] = field(default_factory=list)
     build_seconds: float = 0.0
+    milp_reference: object = None
+    """What the whole-share MILP keeps of the continuous plan it first replaced
+    (``integer._Reference``); set by its first run, reused by later ones."""
 
     def __post_init__(self) -> None:
         start = time.perf_counter()

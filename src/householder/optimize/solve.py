@@ -601,19 +601,9 @@ class Solver:
             shortfall = (
                 [] if target_reached else explain_shortfall(d, dev, self.forbidden_buy, total=total)
             )
-        # after the top-up, which may buy a share of what the account sells
-        netted = _net_same_fund(d, buys, sells, lot_sells)
-        if netted[0] is not buys:  # something netted: in after-tax mode the allocation moves
-            buys, sells, lot_sells = netted
-            if target_reached and d.book.after_tax:
-                y = exposure_of(d, d.x0 + buys - sells, cash, lot_sells)
-                dev, total = y - d.target * y.sum(), float(y.sum())
-                target_reached = within_band(tol, dev, total)
-                shortfall = (
-                    []
-                    if target_reached
-                    else explain_shortfall(d, dev, self.forbidden_buy, total=total)
-                )
+        # after the top-up, which may buy a share of what the account sells; netting keeps
+        # the holdings and cash, so the allocation (and the verdict above) stays as it is
+        buys, sells, lot_sells = _net_same_fund(d, buys, sells, lot_sells)
         terms = {
             name: float(expr.value) * d.scale
             for name, expr in m.terms.items()

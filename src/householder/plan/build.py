@@ -17,7 +17,7 @@ from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize.data import ProblemData
 from householder.optimize.location import location_alpha
-from householder.optimize.solve import Solution
+from householder.optimize.solve import Solution, exposure_of
 from householder.plan.result import (
     AccountPlan,
     AllocationRow,
@@ -284,8 +284,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
     x_after = d.x0 + rt.buys - rt.sells
     x_after[np.abs(x_after) < CENT / 2 + 1e-9] = 0.0  # a position sold in full leaves no dust
-    exp_before = _exposure(d, d.x0, d.cash0, np.zeros(d.n_lots))
-    exp_after = _exposure(d, x_after, rt.cash, rt.lot_sells)
+    exp_before = exposure_of(d, d.x0, d.cash0, np.zeros(d.n_lots))
+    exp_after = exposure_of(d, x_after, rt.cash, rt.lot_sells)
     tot_b, tot_a = exp_before.sum(), exp_after.sum()
     frac_b = exp_before / tot_b if tot_b else exp_before
     frac_a = exp_after / tot_a if tot_a else exp_after
@@ -429,13 +429,6 @@ def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> fl
     value = np.bincount(d.pair_account, weights=x, minlength=n_accounts)
     uniform = float(value @ (table @ mix))
     return float(alpha @ x) - uniform
-
-
-def _exposure(d: ProblemData, x: np.ndarray, cash: np.ndarray, lot_sells: np.ndarray) -> np.ndarray:
-    y = d.exposure @ x + d.cash_exposure @ cash
-    if d.book.after_tax and d.n_lots:
-        y = y - d.embedded_tax + d.lot_gain_exposure @ lot_sells
-    return np.asarray(y, dtype=float)
 
 
 class _Reasons:

@@ -152,31 +152,6 @@ def _replacement_shares(
     return available
 
 
-class _GroupQueue:
-    """One group's purchases in date order, with the next one that has shares left found in
-    near-constant time (path-compressed skip pointers over the exhausted ones)."""
-
-    def __init__(self, order: list[int], purchases: Sequence[Purchase], available: list[float]):
-        self.order = order
-        self.days = [purchases[i].acquired.toordinal() for i in order]
-        self.available = available
-        self.skip = list(range(len(order) + 1))
-        for k, i in enumerate(order):
-            if available[i] <= 0:
-                self.skip[k] = k + 1
-
-    def next_open(self, k: int) -> int:
-        root = k
-        while self.skip[root] != root:
-            root = self.skip[root]
-        while self.skip[k] != root:  # compress the path
-            self.skip[k], k = root, self.skip[k]
-        return root
-
-    def close(self, k: int) -> None:
-        self.skip[k] = k + 1
-
-
 def detect_wash_sales(
     sales: Iterable[Sale],
     purchases: Iterable[Purchase],
@@ -191,7 +166,7 @@ def detect_wash_sales(
     the module docstring for the rules and the matching order.
 
     The purchases are indexed by group in date order, so each sale looks only at its group's
-    purchases inside its window that still have shares: O((sales + purchases) log purchases).
+    purchases inside its window (found by bisection), not at every purchase of the household.
     """
     if window_days < 0:
         raise InputError(f"window_days must be >= 0, not {window_days}")
@@ -201,7 +176,7 @@ def detect_wash_sales(
     by_group: dict[str, list[int]] = {}
     for i in purchase_order:
         by_group.setdefault(_group(purchase_list[i].security, identical), []).append(i)
-    queues: dict[str, _GroupQueue] = {}
+    days = {g: [purchase_list[i].acquired.toordinal() for i in o] for g, o in by_group.items()}
     loss_sales = sorted(
         (s for s in sale_list if s.account_type == "taxable" and s.loss > 0),
         key=lambda s: s.sold,
@@ -209,15 +184,14 @@ def detect_wash_sales(
     washes: list[WashSale] = []
     for sale in loss_sales:
         remaining, group = sale.shares, _group(sale.security, identical)
-        if group not in by_group:
-            continue
-        queue = queues.get(group)
-        if queue is None:
-            queue = queues[group] = _GroupQueue(by_group[group], purchase_list, available)
+        order, when = by_group.get(group, []), days.get(group, [])
         day = sale.sold.toordinal()
-        k = queue.next_open(bisect.bisect_left(queue.days, day - window_days))
-        while remaining > 0 and k < len(queue.order) and queue.days[k] <= day + window_days:
-            i = queue.order[k]
+        k = bisect.bisect_left(when, day - window_days)
+        while remaining > 0 and k < len(order) and when[k] <= day + window_days:
+            i = order[k]
+            k += 1
+            if available[i] <= 0:
+                continue
             purchase = purchase_list[i]
             shares = min(remaining, available[i])
             available[i] -= shares
@@ -225,9 +199,6 @@ def detect_wash_sales(
             disallowed = sale.loss * shares / sale.shares
             adjustment = disallowed if purchase.account_type == "taxable" else 0.0
             washes.append(WashSale(sale, purchase, shares, disallowed, adjustment))
-            if available[i] <= 0:
-                queue.close(k)
-            k = queue.next_open(k + 1)
     return washes
 
 
