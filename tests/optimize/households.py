@@ -20,7 +20,6 @@ from householder.model.book import Book
 from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.optimize import ProblemData, Solution, solve_household
-from householder.optimize.location import location_alpha
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
 from householder.tax.holding import holding_term
@@ -409,8 +408,7 @@ def objective(
     policy = book.household.policy
     horizon = float(policy.horizon_years)
     x = d.x0 + buys - sells
-    weights = [book.dollar_weight(book.accounts[a]) for a in d.pair_account]
-    alpha = location_alpha(book, [d.treatments[a] for a in d.pair_account], d.pair_fund, weights)
+    alpha = d.location.alpha
     cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
     total = horizon * float(d.expense @ x) - float(alpha @ x)
     total += policy.turnover_cost * float(buys.sum() + sells.sum())

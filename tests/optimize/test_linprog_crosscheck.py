@@ -4,7 +4,8 @@ Issue 3, "Done means": on small households (≤ 3 accounts, ≤ 4 funds, ≤ 6 l
 with an independent formulation. This one is written from the design (design/model.md: the money
 balance per account, lots, the target band, the objective with the tax surrogate as an epigraph)
 straight from the :class:`Book`, sharing only the location coefficients
-(:func:`householder.optimize.location.location_alpha`, the one after-tax value model) with the
+(:meth:`householder.valuation.location.LocationValues.coefficient`, the one after-tax value
+model) with the
 optimizer. Dollars throughout, no scaling.
 """
 
@@ -23,10 +24,11 @@ from householder.io.loader import build_book
 from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize import assemble, solve_household
-from householder.optimize.location import location_alpha
 from householder.optimize.model import HouseholdModel
 from householder.tax.holding import holding_term
 from householder.tax.netting import capital_loss_limit
+from householder.valuation.facts import household_facts
+from householder.valuation.location import LocationValues
 from tests.optimize.households import (
     LAST_SPRING,
     LONG_AGO,
@@ -173,7 +175,10 @@ def linprog_plan(book: Book) -> LPResult:
     er = np.array([book.funds[f].expense_ratio for _, f, _ in pairs])
     treat = [book.accounts[a].treatment for a, _, _ in pairs]
     weights = [book.dollar_weight(book.accounts[a]) for a, _, _ in pairs]
-    alpha = location_alpha(book, treat, [f for _, f, _ in pairs], weights)
+    values = LocationValues(household_facts(book))
+    alpha = np.array(
+        [values.coefficient(t, f, w) for t, (_, f, _), w in zip(treat, pairs, weights, strict=True)]
+    )
     per_holding = horizon * er - alpha
     c = per_holding @ A_x
     c[:cash_col] += policy.turnover_cost

@@ -17,18 +17,15 @@ import yaml
 from householder.errors import InputError
 from householder.io import build_book, load_household
 from householder.model.book import Book
+from householder.model.types import Treatment
+from householder.model.variants import as_cash, with_setting
 from householder.optimize import solve_household
 from householder.plan.build import build_plan
-from householder.plan.locate import (
-    Location,
-    as_cash,
-    class_values,
-    locate,
-    sweep_values,
-    with_setting,
-)
+from householder.plan.locate import Location, locate, sweep_values
 from householder.plan.result import Plan
 from householder.tax.location import ClassAssumptions, TaxRates, after_tax_value
+from householder.valuation.facts import household_facts
+from householder.valuation.location import LocationValues
 
 CENT = 0.01
 REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "three-account.yaml"
@@ -101,6 +98,15 @@ def plan_placement(plan: Plan, book: Book) -> dict[str, dict[str, float]]:
                 classes[cls] = classes.get(cls, 0.0) + frac * h.value
         out[acct.id] = {k: round(v, 2) for k, v in classes.items() if v > CENT / 2}
     return out
+
+
+def class_values(book: Book) -> dict[Treatment, dict[str, float]]:
+    """:math:`V_{\\tau,k}(H)` per treatment and allocation class, from the one table."""
+    values = LocationValues(household_facts(book))
+    return {
+        t: {k: values.class_value(t, k) for k in book.allocation_classes if k in book.taxonomy}
+        for t in Treatment
+    }
 
 
 def load_case(shared_cases: Path, name: str) -> Book:
@@ -286,8 +292,9 @@ def test_plan_on_a_cash_household_places_classes_where_locate_does(name: str) ->
 
 # -- the value model, recomputed independently -----------------------------------------------------
 def test_located_and_uniform_values_follow_the_value_model() -> None:
-    """On the reference household: V_located = Σ x_ak V_τ(a),k and V_uniform =
-    Σ_a W_a Σ_k w_k V_τ(a),k, each V from ``tax.location.after_tax_value`` of the class's
+    """On the reference household, recomputed from the plan's holdings: V_located =
+    Σ x_af Σ_c E_cf V_τ(a),c and V_uniform = Σ_a W_a Σ_c m_c V_τ(a),c (m: the household's mix
+    by the classes its funds name), each V from ``tax.location.after_tax_value`` of the class's
     bundled assumptions; the benefit is (V_located / V_uniform)^(1/H) − 1."""
     book = load_household(REFERENCE)
     result = locate(book)
@@ -311,15 +318,28 @@ def test_located_and_uniform_values_follow_the_value_model() -> None:
         )
         return after_tax_value(treatment, cls, rates, horizon)  # type: ignore[arg-type]
 
+    plan = build_plan(solve_household(as_cash(book)))
+    by_class: dict[str, dict[str, float]] = {}
+    for acct in plan.accounts:
+        row = by_class.setdefault(acct.id, {})
+        for h in acct.holdings_after:
+            for c, frac in book.funds[h.fund].classes.items():
+                row[c] = row.get(c, 0.0) + frac * h.value
+        row["cash"] = row.get("cash", 0.0) + acct.cash_after
     located = sum(
-        v * value(book.account(a).treatment.value, k)
-        for a, classes in result.placement.items()
-        for k, v in classes.items()
+        v * value(book.account(a).treatment.value, c)
+        for a, row in by_class.items()
+        for c, v in row.items()
     )
+    total = sum(sum(row.values()) for row in by_class.values())
+    mix: dict[str, float] = {}
+    for row in by_class.values():
+        for c, v in row.items():
+            mix[c] = mix.get(c, 0.0) + v / total
     uniform = sum(
-        acct.value * w * value(acct.treatment.value, k)
+        sum(by_class[acct.id].values()) * w * value(acct.treatment.value, c)
         for acct in book.accounts
-        for k, w in book.target.items()
+        for c, w in mix.items()
     )
     assert result.after_tax_value_located == pytest.approx(located, abs=0.05)
     assert result.after_tax_value_uniform == pytest.approx(uniform, abs=0.05)
@@ -327,7 +347,6 @@ def test_located_and_uniform_values_follow_the_value_model() -> None:
         ((located / uniform) ** (1 / horizon) - 1) * 1e4, abs=0.01
     )
     # the placement is the target: every class at its weight of the household
-    total = sum(a.value for a in book.accounts)
     for k, w in book.target.items():
         placed = sum(classes.get(k, 0.0) for classes in result.placement.values())
         assert placed == pytest.approx(w * total, abs=CENT)

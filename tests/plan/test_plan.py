@@ -15,7 +15,10 @@ import yaml
 
 from householder.io.loader import build_book
 from householder.optimize import Solution, assemble
-from householder.optimize.solve import Solver
+from householder.optimize.model import HouseholdModel
+from householder.optimize.solve import finish
+from householder.optimize.state import State
+from householder.optimize.steps import Context, WholeShares
 from householder.plan.build import RoundedTrades, build_plan, exact_tax
 from tests.casefiles import CASES
 from tests.optimize.households import (
@@ -747,7 +750,7 @@ def test_wash_sale_after_rounding_re_solves_from_unrounded_bounds() -> None:
     (here forced, as after a re-solve that sells a VTI-group loss), the OLDX sale fixed at its
     rounded amount stayed: its proceeds bought ITOT (0.28 %: $50 of fees over 25 years for
     $150 of tax) or sat idle. Solved again from the bounds before the rounding, the plan keeps
-    OLDX: no tax, no idle cash, on target (:meth:`Solver.resolve_rounded`)."""
+    OLDX: no tax, no idle cash, on target (:meth:`Context.resolve_rounded`)."""
     data = household(
         accounts=[
             {
@@ -773,24 +776,24 @@ def test_wash_sale_after_rounding_re_solves_from_unrounded_bounds() -> None:
 
     def forbid_vti_after_rounding(unround: bool) -> Solution:
         d = assemble(build_book(data))
-        solver = Solver(d)
-        solver.solve_closest()
-        solver.fix_whole_shares()
+        ctx = Context(d, HouseholdModel(d))
+        state = ctx.round_whole_shares(ctx.closest(ctx.start()))
         oldx = d.pair_fund.index("OLDX")
-        assert solver.pair_sells()[oldx] == pytest.approx(10000.0, abs=0.01)  # the swap
-        groups, lot_code, pair_code = solver.group_codes()
+        assert state.point is not None
+        assert state.point.sells[oldx] == pytest.approx(10000.0, abs=0.01)  # the swap
+        groups, _, _ = ctx.group_codes
         vti = list(groups).index(d.group_of_fund["VTI"])
-        solver._forbid([(vti, True)], groups, lot_code, pair_code)
+        state = ctx.forbid(state, [(vti, True)])
+        again = WholeShares(exact=False, again=True)
 
-        def whole_shares() -> None:
-            solver.solve_closest()
-            solver.fix_whole_shares()
+        def whole_shares(s: State) -> State:
+            return again.run(s, ctx)
 
         if unround:
-            solver.resolve_rounded(whole_shares)
+            state = ctx.resolve_rounded(state, whole_shares)
         else:  # the rounded trades stay fixed (as before)
-            whole_shares()
-        return solver.solution()
+            state = whole_shares(state)
+        return finish(ctx, state)
 
     stranded = forbid_vti_after_rounding(unround=False)
     assert stranded.sells[stranded.data.pair_fund.index("OLDX")] == pytest.approx(10000.0)

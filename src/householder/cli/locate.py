@@ -39,8 +39,9 @@ def locate(
     out = Output(json)
     with handled(out):
         book = load(file)
+        from householder.model.variants import with_setting
         from householder.plan.locate import locate as run_locate
-        from householder.plan.locate import sweep_values, with_setting
+        from householder.plan.locate import sweep_values
 
         if sweep:
             name, values = sweep_values(sweep)

@@ -1,5 +1,7 @@
 """Constraints. Each a small object with one ``compile`` hook (cvxportfolio's
-``constraints/`` style)."""
+``constraints/`` style) and a ``from_problem`` constructor that reads what it needs from the
+problem or declines; :data:`BASE_CONSTRAINTS` is the registry every problem of a household
+shares (the target band, whose width the steps change, is added per problem)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Protocol
 
 import cvxpy as cp
 
+from householder.optimize.data import ProblemData
 from householder.optimize.variables import Variables
 
 
@@ -17,6 +20,10 @@ class Constraint(Protocol):
     def compile(self, v: Variables) -> list[cp.Constraint]: ...
 
 
+class ConstraintFactory(Protocol):
+    def from_problem(self, data: ProblemData) -> Constraint | None: ...
+
+
 @dataclass
 class MoneyBalance:
     """Money per account; no cross-account term, so money never moves between accounts:
@@ -24,6 +31,10 @@ class MoneyBalance:
     .. math:: c_a = c^0_a + d_a + \\sum_{f} (S_{af} - B_{af}), \\qquad c_a \\ge 0"""
 
     name: str = "money balance"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> MoneyBalance:
+        return cls()
 
     def compile(self, v: Variables) -> list[cp.Constraint]:
         d = v.data
@@ -40,6 +51,10 @@ class TradeBounds:
         0 \\le s \\le s^{hi},\\quad x \\ge 0"""
 
     name: str = "trade bounds"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> TradeBounds:
+        return cls()
 
     def compile(self, v: Variables) -> list[cp.Constraint]:
         out = [
@@ -74,6 +89,11 @@ class GainCap:
 
     limit: float
     name: str = "max_realized_gain"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> GainCap | None:
+        limit = data.book.household.policy.max_realized_gain
+        return cls(limit) if limit is not None and data.has_lots else None
 
     def compile(self, v: Variables) -> list[cp.Constraint]:
         gains = v.realized(short=True) + v.realized(short=False)
@@ -111,6 +131,10 @@ class ContributionGroups:
 
     name: str = "contribution limits"
 
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> ContributionGroups:
+        return cls()
+
     def compile(self, v: Variables) -> list[cp.Constraint]:
         d = v.data
         free = [a for a, flag in zip(d.accounts, d.free_flow, strict=True) if flag]
@@ -120,3 +144,22 @@ class ContributionGroups:
             if idx:
                 out.append(cp.sum(v.contribution[idx]) <= max(cap, 0.0) / d.scale)
         return out
+
+
+BASE_CONSTRAINTS: tuple[ConstraintFactory, ...] = (
+    MoneyBalance,
+    TradeBounds,
+    ContributionGroups,
+    GainCap,
+)
+"""The constraints of every problem of a household, in order."""
+
+
+def base_constraints(data: ProblemData, v: Variables) -> list[cp.Constraint]:
+    """The compiled constraints of :data:`BASE_CONSTRAINTS` that apply to ``data``."""
+    out: list[cp.Constraint] = []
+    for factory in BASE_CONSTRAINTS:
+        constraint = factory.from_problem(data)
+        if constraint is not None:
+            out += constraint.compile(v)
+    return out

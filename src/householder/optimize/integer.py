@@ -14,7 +14,7 @@ objective with integers), weighted to dominate every cost:
 with the tolerance in points of the post-trade total, as in the continuous model, and
 :math:`\\Delta^*` the continuous plan's deviation beyond it (zero when the target is reachable):
 out of reach, the MILP tracks the least-squares closest plan rather than the target, to which
-L1 is indifferent between underweight classes (:func:`_continuous_excess`). With free
+L1 is indifferent between underweight classes (:func:`reference_of`). With free
 contributions (``--to-target``) the contribution's weight is above :math:`\\lambda`, so the solve
 is lexicographic instead (:func:`_solve_lexicographic`).
 
@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
 from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.optimize.state import Reference
 from householder.optimize.terms import ContributionCost
 
 TRACKING_WEIGHT = 50.0
@@ -72,7 +72,9 @@ ANCHOR_MIN = 1e-6
 continuous solves are accurate to about 1e-7 of W)."""
 
 
-def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool:
+def solve_integer(
+    model: HouseholdModel, reference: Reference, time_limit: float = TIME_LIMIT
+) -> bool:
     """Solve ``model`` with integer whole-share trades in place (variables hold the answer).
 
     True when the variables hold a feasible integer plan: optimal within the gaps, or HiGHS's
@@ -91,7 +93,6 @@ def solve_integer(model: HouseholdModel, time_limit: float = TIME_LIMIT) -> bool
     n_buy = cp.Variable(len(whole), integer=True, name="whole_buy")
     n_sell = cp.Variable(len(whole), integer=True, name="whole_sell")
     excess = cp.Variable(len(d.classes), nonneg=True, name="excess_l1")
-    reference = _continuous_reference(model)
     dev = v.deviation() - reference.excess
     band = model.tolerance_band()
     pick = np.zeros((len(whole), d.n_pairs))
@@ -169,63 +170,36 @@ def _solve_lexicographic(
     return True
 
 
-@dataclass(frozen=True)
-class _Reference:
-    """What the MILP keeps of the continuous plan it replaces (:func:`_continuous_reference`)."""
-
-    excess: np.ndarray
-    contribution_cap: float | None
-
-
-def _continuous_reference(model: HouseholdModel) -> _Reference:
-    """The continuous plan's excess and contribution cap, taken the first time the MILP runs on
-    ``model`` (the variables then hold the continuous answer) and kept on it: a later run (the
-    wash-sale step's) starts from the MILP's own plan, whose whole-share remainder is no
-    reference."""
-    if isinstance(model.milp_reference, _Reference):
-        return model.milp_reference
-    reference = _Reference(_continuous_excess(model), _contribution_cap(model))
-    model.milp_reference = reference
-    return reference
-
-
-def _contribution_cap(model: HouseholdModel) -> float | None:
-    """The most the whole-share plan may contribute (scaled): the continuous solve's total
-    free contribution, which the variables still hold, plus one share of the dearest
-    whole-share fund a free account can buy (None when there is no continuous answer)."""
-    d = model.data
-    value = model.v.contribution.value
-    if value is None:
-        return None
-    buyable = np.zeros(d.n_pairs, dtype=bool)
-    buyable[d.buy_pairs] = True
-    buyable &= d.whole & d.free_flow[d.pair_account]
-    one_share = float(np.nan_to_num(d.price[buyable]).max(initial=0.0)) / d.scale
-    return float(np.sum(np.maximum(np.asarray(value, dtype=float), 0.0))) + one_share + CAP_EPS
-
-
-def _continuous_excess(model: HouseholdModel) -> np.ndarray:
-    """Per class, the signed deviation beyond the tolerance of the continuous plan the
-    variables hold (scaled; zero where it is on target or there is none).
+def reference_of(model: HouseholdModel) -> Reference:
+    """The :class:`Reference` of the continuous plan the model's variables hold: its signed
+    excess beyond the tolerance per class and its contribution cap (:func:`_contribution_cap`).
 
     Where the target is out of reach, "as close as possible" is the smallest sum of squared
     deviations, which the continuous tracking QP found; L1 to the target itself is
     indifferent to which underweight class new money fills (buy-only money all in one class
     instead of levelled across the most underweight, say). So the MILP tracks, in L1, the
     continuous closest plan: with whole shares the result stays within about a share of it."""
-    d = model.data
-    zero = np.zeros(len(d.classes))
-    try:
-        dev, band = model.v.deviation().value, model.tolerance_band().value
-    except (TypeError, ValueError):  # some variable has no value yet
-        return zero
-    if dev is None or band is None:
-        return zero
-    dev = np.asarray(dev, dtype=float).reshape(-1)
-    beyond = np.maximum(np.abs(dev) - float(band), 0.0)
+    dev = np.asarray(model.v.deviation().value, dtype=float).reshape(-1)
+    band = float(model.tolerance_band().value)
+    beyond = np.maximum(np.abs(dev) - band, 0.0)
     beyond[beyond <= ANCHOR_MIN] = 0.0
-    out: np.ndarray = np.sign(dev) * beyond
-    return out
+    return Reference(np.sign(dev) * beyond, _contribution_cap(model))
+
+
+def _contribution_cap(model: HouseholdModel) -> float | None:
+    """The most the whole-share plan may contribute (scaled): the continuous plan's total free
+    contribution plus one share of the dearest whole-share fund a free account can buy (None
+    without free contributions, or without a continuous answer)."""
+    d = model.data
+    value = model.v.contribution.value
+    if not model.v.contribution.size or value is None:
+        return None
+    buyable = np.zeros(d.n_pairs, dtype=bool)
+    buyable[d.buy_pairs] = True
+    buyable &= d.whole & d.free_flow[d.pair_account]
+    one_share = float(np.nan_to_num(d.price[buyable]).max(initial=0.0)) / d.scale
+    contributed = float(np.sum(np.maximum(np.asarray(value, dtype=float), 0.0)))
+    return contributed + one_share + CAP_EPS
 
 
 def _run(

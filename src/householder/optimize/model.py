@@ -29,27 +29,16 @@ import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
-from householder.optimize.constraints import (
-    ContributionGroups,
-    GainCap,
-    MoneyBalance,
-    TargetBand,
-    TradeBounds,
-)
+from householder.optimize.constraints import TargetBand, base_constraints
 from householder.optimize.data import ProblemData
+from householder.optimize.state import UNCAPPED, Bounds, Point
 from householder.optimize.terms import (
     CapitalGainsTax,
-    ContributionCost,
-    FeeCost,
-    IdleCashCost,
     IdleCashPenalty,
-    LocationBenefit,
-    Term,
-    TurnoverCost,
-    idle_cash_rate,
+    cost_terms,
     idle_cash_weight,
 )
-from householder.optimize.variables import UNCAPPED, Variables
+from householder.optimize.variables import Variables
 
 LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
 QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
@@ -76,45 +65,14 @@ class HouseholdModel:
     terms: dict[str, cp.Expression] = field(init=False)
     log: list[SolveRecord] = field(default_factory=list)
     build_seconds: float = 0.0
-    milp_reference: object = None
-    """What the whole-share MILP keeps of the continuous plan it first replaced
-    (``integer._Reference``); set by its first run, reused by later ones."""
 
     def __post_init__(self) -> None:
         start = time.perf_counter()
         d = self.data
-        book = d.book
-        policy = book.household.policy
-        tax = book.household.tax
         self.v = Variables.create(d)
-        horizon = float(policy.horizon_years)
-        cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
-        term_objects: list[Term] = [
-            FeeCost(horizon),
-            LocationBenefit(),
-            TurnoverCost(policy.turnover_cost),
-            IdleCashCost(idle_cash_rate(cash_yield, horizon)),
-        ]
-        if d.has_lots:
-            carry = tax.carryforward
-            term_objects.append(
-                CapitalGainsTax(
-                    ordinary=tax.ordinary_rate,
-                    long_term=tax.long_term_rate,
-                    niit=tax.niit,
-                    filing_status=tax.filing_status.value,
-                    carry_short=carry.short_term,
-                    carry_long=carry.long_term,
-                )
-            )
-        if self.v.contribution.size:
-            term_objects.append(ContributionCost(d.scenario.contribution_weight))
-        constraints: list[cp.Constraint] = []
-        for c in (MoneyBalance(), TradeBounds(), ContributionGroups()):
-            constraints += c.compile(self.v)
-        if policy.max_realized_gain is not None and d.has_lots:
-            constraints += GainCap(policy.max_realized_gain).compile(self.v)
+        constraints = base_constraints(d, self.v)
         self.terms = {}
+        term_objects = cost_terms(d)
         for term in term_objects:
             expr, extra = term.compile(self.v)
             self.terms[term.name] = expr
@@ -136,6 +94,52 @@ class HouseholdModel:
             [*constraints, excess >= dev - slack, excess >= -dev - slack],
         )
         self.build_seconds = time.perf_counter() - start
+
+    # -- state in and out ------------------------------------------------------------------------
+    def load(self, bounds: Bounds, point: Point | None = None) -> None:
+        """Set the bound parameters, and the variables to ``point``'s values where given (what
+        the whole-share solve reads as the continuous plan it replaces)."""
+        self.v.load(bounds)
+        if point is not None:
+            variables = {x.name(): x for x in self._variables()}
+            for name, value in point.values.items():
+                if name in variables:
+                    variables[name].value = value
+
+    def _variables(self) -> list[cp.Variable]:
+        v = self.v
+        return [v.buy, v.sell, v.lot_sell, v.contribution, v.cash]
+
+    def point(self) -> Point:
+        """The variables' current values as a :class:`Point`."""
+        d = self.data
+        v = self.v
+        raw = {x.name(): x.value for x in self._variables()}
+        values = {x.name(): _value(x) for x in self._variables()}
+        buys = np.asarray(v.to_pair_buy @ values["buy"], dtype=float) * d.scale
+        sells = np.asarray(v.to_pair_sell @ values["sell"], dtype=float)
+        if d.n_lots:
+            sells = sells + v.to_pair_lot @ values["lot_sell"]
+        sells = np.asarray(sells, dtype=float) * d.scale
+        lot_sells = values["lot_sell"] * d.scale
+        flows = d.flow.copy()
+        if v.contribution.size:
+            flows = flows + np.asarray(v.free_to_account @ values["contribution"]) * d.scale
+        cash = values["cash"] * d.scale
+        terms = {
+            name: float(expr.value) for name, expr in self.terms.items() if expr.value is not None
+        }
+        return Point(
+            values={k: np.array(x, copy=True) for k, x in raw.items() if x is not None},
+            buys=buys,
+            sells=sells,
+            lot_sells=lot_sells,
+            cash=cash,
+            flows=flows,
+            deviation=np.asarray(v.deviation().value, dtype=float).reshape(-1) * d.scale,
+            total=float(v.total().value) * d.scale,
+            terms=terms,
+        )
 
     @property
     def tolerance(self) -> float:
@@ -187,7 +191,11 @@ class HouseholdModel:
         """Whether the LP is large enough for HiGHS's interior point method (see _options)."""
         return self.data.n_lots + self.data.n_pairs >= IPM_MIN_COLUMNS
 
-    def solve_cost(self) -> bool:
+    def solve_cost(self, width: np.ndarray | None = None) -> bool:
+        """The cheapest plan with every class within ``width`` (scaled; default the current
+        band) of target; False when there is none."""
+        if width is not None:
+            self.width.value = width
         return self._solve(self.cost_problem, "cost", LP_SOLVERS) in FEASIBLE
 
     def solve_tracking(self) -> np.ndarray | None:
@@ -230,3 +238,13 @@ def _options(solver: str, large: bool = False) -> dict[str, object]:
     if solver == "HIGHS" and large:
         return {"highs_options": {"solver": "ipm"}}
     return {}
+
+
+def _value(var: cp.Variable) -> np.ndarray:
+    """A variable's value, clipped at 0 (nonneg variables a solver leaves a hair below), or
+    zeros before any solve."""
+    value = var.value
+    if value is None:
+        return np.zeros(var.size)
+    out: np.ndarray = np.maximum(np.asarray(value, dtype=float).reshape(-1), 0.0)
+    return out

@@ -1,6 +1,9 @@
 """Objective terms. Each is a small object with one ``compile`` hook returning a cvxpy
-expression in units of the household value (today's dollars / W); adding a concern means adding
-a term, not editing a long function (cvxportfolio's ``costs.py`` style)."""
+expression in units of the household value (today's dollars / W), and a ``from_problem``
+constructor that reads what it needs from the problem (the policy, the facts) or declines
+(returns None). :data:`COST_TERMS` is the one registry the cost problem is built from: adding a
+concern means adding a term to it, not editing a long function (cvxportfolio's ``costs.py``
+style)."""
 
 from __future__ import annotations
 
@@ -10,15 +13,20 @@ from typing import Protocol
 import cvxpy as cp
 import numpy as np
 
-from householder.optimize.location import location_alpha
+from householder.optimize.data import ProblemData
 from householder.optimize.variables import Variables
 from householder.tax.netting import capital_loss_limit
+from householder.tax.rates import TaxRates
 
 
 class Term(Protocol):
     name: str
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]: ...
+
+
+class TermFactory(Protocol):
+    def from_problem(self, data: ProblemData) -> Term | None: ...
 
 
 @dataclass
@@ -33,6 +41,10 @@ class FeeCost:
     horizon: float
     name: str = "fees"
 
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> FeeCost:
+        return cls(float(data.book.household.policy.horizon_years))
+
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         return self.horizon * (v.data.expense @ v.holdings()), []
 
@@ -43,18 +55,16 @@ class LocationBenefit:
 
     .. math:: -\\sum_p \\alpha_{\\tau(a), f}\\, x_p
 
-    See :mod:`householder.optimize.location`."""
+    See :mod:`householder.valuation.location`."""
 
     name: str = "location"
 
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> LocationBenefit:
+        return cls()
+
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
-        d = v.data
-        weights = [d.book.dollar_weight(d.book.accounts[a]) for a in d.pair_account]
-        alpha = location_alpha(
-            d.book, [d.treatments[a] for a in d.pair_account], d.pair_fund, weights
-        )
-        self.alpha = alpha
-        return -(alpha @ v.holdings()), []
+        return -(v.data.location.alpha @ v.holdings()), []
 
 
 @dataclass
@@ -66,6 +76,10 @@ class TurnoverCost:
 
     rate: float
     name: str = "turnover"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> TurnoverCost:
+        return cls(data.book.household.policy.turnover_cost)
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         return self.rate * v.turnover(), []
@@ -79,6 +93,12 @@ class IdleCashCost:
 
     rate: float
     name: str = "idle cash"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> IdleCashCost:
+        book = data.book
+        cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
+        return cls(idle_cash_rate(cash_yield, float(book.household.policy.horizon_years)))
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         return self.rate * cp.sum(v.cash), []
@@ -132,27 +152,26 @@ class CapitalGainsTax:
     with :math:`N = -\\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per term and
     :math:`L` the $3,000 loss limit ($1,500 married filing separately)."""
 
-    ordinary: float
-    long_term: float
-    niit: bool
-    filing_status: str
-    carry_short: float
-    carry_long: float
+    rates: TaxRates
     name: str = "tax"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> CapitalGainsTax | None:
+        return cls(data.facts.rates) if data.has_lots else None
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         d = v.data
         w = d.scale
-        n = 0.038 if self.niit else 0.0
-        rho_st, rho_lt = self.ordinary + n, self.long_term + n
-        n_st = v.realized(short=True) - self.carry_short / w
-        n_lt = v.realized(short=False) - self.carry_long / w
+        r = self.rates
+        rho_st, rho_lt = r.short_gain_rate, r.gain_rate
+        n_st = v.realized(short=True) - r.carry_short / w
+        n_lt = v.realized(short=False) - r.carry_long / w
         t = cp.Variable(name="tax")
-        limit = capital_loss_limit(self.filing_status) / w
+        limit = capital_loss_limit(r.filing_status) / w
         constraints = [
             t >= rho_st * n_st + rho_lt * n_lt,
             t >= rho_lt * (n_st + n_lt),
-            t >= -self.ordinary * limit,
+            t >= -r.ordinary * limit,
         ]
         self.variable = t
         return t, constraints
@@ -168,9 +187,32 @@ class ContributionCost:
     weight: float
     name: str = "contribution"
 
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> ContributionCost | None:
+        if not data.free_flow.any():
+            return None
+        return cls(data.scenario.contribution_weight)
+
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         return self.weight * cp.sum(v.contribution), []
 
 
 def idle_cash_rate(book_cash_yield: float, horizon: float) -> float:
     return float(np.clip(book_cash_yield, 0.0, 0.2)) * horizon
+
+
+COST_TERMS: tuple[TermFactory, ...] = (
+    FeeCost,
+    LocationBenefit,
+    TurnoverCost,
+    IdleCashCost,
+    CapitalGainsTax,
+    ContributionCost,
+)
+"""The cost problem's objective, term by term, in order; each decides from the problem whether
+it applies."""
+
+
+def cost_terms(data: ProblemData) -> list[Term]:
+    """The terms of :data:`COST_TERMS` that apply to ``data``."""
+    return [t for factory in COST_TERMS if (t := factory.from_problem(data)) is not None]

@@ -24,27 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from householder.optimize.data import ProblemData
-
-UNCAPPED = 10.0
-"""A cash cap (in household values) that never binds."""
-
-
-def cash_caps(data: ProblemData, *, allowance: bool) -> np.ndarray:
-    """Selling only, an account raises what its withdrawal needs and no more:
-    :math:`c_a \\le \\max(c^0_a + d_a, 0)`, plus one share of each of its whole-share holdings
-    (``allowance``) once whole shares are rounded, since each sale may round up by a share.
-    Otherwise the cap never binds: selling an overweight class into idle cash would look like
-    progress toward target."""
-    if data.scenario.allow_buy:
-        return np.full(len(data.accounts), UNCAPPED)
-    caps = np.maximum(data.cash0 + data.flow, 0.0) / data.scale
-    if allowance:
-        whole_price = np.where(data.whole & (data.x0 > 0), np.nan_to_num(data.price), 0.0)
-        shares = np.zeros(len(data.accounts))
-        np.add.at(shares, data.pair_account, whole_price)
-        caps = caps + shares / data.scale
-    caps = np.where(data.free_flow, UNCAPPED, caps)
-    return caps + 1e-9
+from householder.optimize.state import Bounds
 
 
 def selection(rows: int, picks: np.ndarray) -> sp.csr_matrix:
@@ -80,25 +60,16 @@ class Variables:
 
     @classmethod
     def create(cls, data: ProblemData) -> Variables:
-        n_pairs, n_acc = data.n_pairs, len(data.accounts)
+        n_acc = len(data.accounts)
         free_idx = np.flatnonzero(data.free_flow)
-        pair_to_account = selection(n_acc, data.pair_account)
-        w = data.scale
-        acct_cap = (data.cash0 + np.maximum(data.flow, 0.0)) / w + pair_to_account @ (data.x0 / w)
-        acct_cap = acct_cap + np.where(data.free_flow, np.minimum(data.free_flow_cap / w, 10.0), 0)
-        buy_cap = acct_cap[data.pair_account] * 1.000001 + 1e-9
-        buy_ub = np.zeros(n_pairs)
-        buy_ub[data.buy_pairs] = buy_cap[data.buy_pairs]
-        sell_ub = np.zeros(n_pairs)
-        sell_ub[data.sell_pairs] = data.x0[data.sell_pairs] / w
-        lot_totals = np.bincount(data.lot_pair, weights=data.lot_value, minlength=n_pairs) / w
-        sell_ub = sell_ub + lot_totals
+        bounds = Bounds.initial(data)
 
         def param(value: np.ndarray, name: str) -> cp.Parameter:
             p = cp.Parameter(len(value), name=name, nonneg=True)
             p.value = value
             return p
 
+        n_pairs = data.n_pairs
         return cls(
             data=data,
             buy=cp.Variable(len(data.buy_pairs), nonneg=True, name="buy"),
@@ -109,14 +80,34 @@ class Variables:
             to_pair_buy=selection(n_pairs, data.buy_pairs),
             to_pair_sell=selection(n_pairs, data.sell_pairs),
             to_pair_lot=selection(n_pairs, data.lot_pair),
-            pair_to_account=pair_to_account,
+            pair_to_account=selection(n_acc, data.pair_account),
             free_to_account=selection(n_acc, free_idx),
-            pair_buy_lb=param(np.zeros(n_pairs), "pair_buy_lb"),
-            pair_buy_ub=param(buy_ub, "pair_buy_ub"),
-            pair_sell_lb=param(np.zeros(n_pairs), "pair_sell_lb"),
-            pair_sell_ub=param(sell_ub, "pair_sell_ub"),
-            lot_ub=param(data.lot_value / w, "lot_ub"),
-            cash_cap=param(cash_caps(data, allowance=False), "cash_cap"),
+            pair_buy_lb=param(bounds.buy_lb, "pair_buy_lb"),
+            pair_buy_ub=param(bounds.buy_ub, "pair_buy_ub"),
+            pair_sell_lb=param(bounds.sell_lb, "pair_sell_lb"),
+            pair_sell_ub=param(bounds.sell_ub, "pair_sell_ub"),
+            lot_ub=param(bounds.lot_ub, "lot_ub"),
+            cash_cap=param(bounds.cash_cap, "cash_cap"),
+        )
+
+    def load(self, bounds: Bounds) -> None:
+        """Set the bound parameters to ``bounds``."""
+        self.pair_buy_lb.value = bounds.buy_lb
+        self.pair_buy_ub.value = bounds.buy_ub
+        self.pair_sell_lb.value = bounds.sell_lb
+        self.pair_sell_ub.value = bounds.sell_ub
+        self.lot_ub.value = bounds.lot_ub
+        self.cash_cap.value = bounds.cash_cap
+
+    def bounds(self) -> Bounds:
+        """The bound parameters' values now."""
+        return Bounds(
+            buy_lb=np.array(self.pair_buy_lb.value, dtype=float),
+            buy_ub=np.array(self.pair_buy_ub.value, dtype=float),
+            sell_lb=np.array(self.pair_sell_lb.value, dtype=float),
+            sell_ub=np.array(self.pair_sell_ub.value, dtype=float),
+            lot_ub=np.array(self.lot_ub.value, dtype=float),
+            cash_cap=np.array(self.cash_cap.value, dtype=float),
         )
 
     # -- affine expressions ----------------------------------------------------------------------
@@ -142,16 +133,13 @@ class Variables:
 
     def exposure(self) -> cp.Expression:
         """:math:`y = E\\,x + C\\,c - g` per class (scaled), on the household's allocation
-        basis. After tax, :math:`g` is today's embedded tax by class, fixed: a sale releases a
-        lot's :math:`\\rho\\gamma_\\ell s_\\ell` and charges the same tax, now due, to the
-        same classes (``ProblemData.lot_gain_exposure`` is zero), so realizing a gain leaves
-        :math:`\\mathbf 1^\\top y` unchanged and a sale and buy-back of one fund moves
-        nothing."""
+        basis: :meth:`householder.valuation.facts.Facts.exposure`, the same definition the
+        reports evaluate in numpy. After tax, :math:`g` is today's embedded tax by class, fixed:
+        a sale releases a lot's :math:`\\rho\\gamma_\\ell s_\\ell` and charges the same tax, now
+        due, to the same classes, so realizing a gain leaves :math:`\\mathbf 1^\\top y` unchanged
+        and a sale and buy-back of one fund moves nothing."""
         d = self.data
-        y = d.exposure @ self.holdings() + d.cash_exposure @ self.cash
-        if d.book.after_tax and d.n_lots:
-            y = y - d.embedded_tax / d.scale
-        return y
+        return d.facts.exposure(self.holdings(), self.cash, d.scale)
 
     def total(self) -> cp.Expression:
         """:math:`\\mathbf 1^\\top y`: the household's post-trade total on its allocation

@@ -16,8 +16,7 @@ import numpy as np
 from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize.data import ProblemData
-from householder.optimize.location import location_alpha
-from householder.optimize.solve import Solution, exposure_of
+from householder.optimize.solve import Solution
 from householder.plan.result import (
     AccountPlan,
     AllocationRow,
@@ -284,8 +283,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
     x_after = d.x0 + rt.buys - rt.sells
     x_after[np.abs(x_after) < CENT / 2 + 1e-9] = 0.0  # a position sold in full leaves no dust
-    exp_before = exposure_of(d, d.x0, d.cash0, np.zeros(d.n_lots))
-    exp_after = exposure_of(d, x_after, rt.cash, rt.lot_sells)
+    exp_before = d.facts.exposure_before
+    exp_after = d.exposure_of(x_after, rt.cash)
     tot_b, tot_a = exp_before.sum(), exp_after.sum()
     frac_b = exp_before / tot_b if tot_b else exp_before
     frac_a = exp_after / tot_a if tot_a else exp_after
@@ -359,10 +358,10 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         )
     fees_before = float(d.expense @ d.x0)
     fees_after = float(d.expense @ x_after)
-    weights = [book.dollar_weight(book.accounts[a]) for a in d.pair_account]
-    alpha = location_alpha(book, [d.treatments[a] for a in d.pair_account], d.pair_fund, weights)
-    location_before = _location_vs_uniform(d, alpha, d.x0)
-    location_after = _location_vs_uniform(d, alpha, x_after)
+    location_before = d.location.value(d.x0, d.cash0)
+    located = d.location.located(x_after, rt.cash)
+    uniform = d.location.uniform(x_after, rt.cash)
+    location_after = located - uniform
     horizon = book.household.policy.horizon_years
     nothing = not any(t for acc in accounts for t in acc.trades)
     notes = list(book.notes) + list(dict.fromkeys(sol.notes))
@@ -388,6 +387,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
             location_value_before=round(location_before, 2),
             location_value=round(location_after, 2),
             location_value_annual=round(location_after / horizon, 2),
+            location_located=round(located, 2),
+            location_uniform=round(uniform, 2),
             remaining_drift=round(
                 float(np.max(np.abs(frac_a - d.target))) if len(frac_a) else 0.0, 6
             ),
@@ -407,28 +408,6 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
             "seconds": {k: round(v, 4) for k, v in sol.timings.items()},
         },
     )
-
-
-def _location_vs_uniform(d: ProblemData, alpha: np.ndarray, x: np.ndarray) -> float:
-    """Today's after-tax dollars that holdings ``x`` are worth beyond every account holding the
-    household's own fund mix pro rata (what location is worth, as ``locate`` measures it)."""
-    total = x.sum()
-    if total <= 0:
-        return 0.0
-    funds, fund_code = np.unique(np.asarray(d.pair_fund, dtype=str), return_inverse=True)
-    fund_code = fund_code.reshape(-1)
-    n_funds, n_accounts = len(funds), len(d.treatments)
-    mix = np.bincount(fund_code, weights=x, minlength=n_funds) / total
-    # α per (account, fund); where the account cannot hold f, value it as the household does
-    # on average
-    mean_alpha = np.bincount(fund_code, weights=alpha, minlength=n_funds) / np.maximum(
-        np.bincount(fund_code, minlength=n_funds), 1
-    )
-    table = np.tile(mean_alpha, (n_accounts, 1))
-    table[d.pair_account, fund_code] = alpha
-    value = np.bincount(d.pair_account, weights=x, minlength=n_accounts)
-    uniform = float(value @ (table @ mix))
-    return float(alpha @ x) - uniform
 
 
 class _Reasons:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from householder.errors import InputError
 from householder.model.book import AccountBook, Book
 from householder.model.types import AccountType, Treatment
+from householder.model.variants import emptied
 from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
@@ -422,13 +423,7 @@ def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
 def _steady_split(book: Book, recurring: dict[str, float]) -> dict[str, dict[str, float]]:
     """The split that keeps a household at target: contributions alone in the target mix,
     placed by the same model (as if every account started from cash)."""
-    from householder.io.loader import build_book
-
-    data = book.household.to_data()
-    for acct in data["accounts"]:
-        acct["holdings"] = []
-        acct["cash"] = 0.0
-    empty = build_book(data)
+    empty = emptied(book)
     flows = {a: v for a, v in recurring.items()}
     plan = build_plan(
         solve_household(empty, Scenario(flows=flows, allow_sell=False)), command="contribute"

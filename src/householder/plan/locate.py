@@ -20,14 +20,14 @@ from typing import Any
 
 from pydantic import Field
 
-from householder.io.loader import build_book
 from householder.model.book import Book
 from householder.model.types import Treatment
+from householder.model.variants import as_cash
 from householder.optimize import Scenario, solve_household
-from householder.optimize.location import class_assumptions, tax_rates
 from householder.plan.build import build_plan
 from householder.plan.result import Plan, Result
-from householder.tax.location import after_tax_value, annual_tax_drag
+from householder.valuation.facts import household_facts
+from householder.valuation.location import LocationValues
 
 TIE = 1e-9
 
@@ -61,50 +61,6 @@ class Location(Result):
         return doc
 
 
-def as_cash(book: Book) -> Book:
-    """The same household with every account's value in cash, whole shares ignored."""
-    data = book.household.to_data()
-    for acct, resolved in zip(data["accounts"], book.accounts, strict=True):
-        acct["holdings"] = []
-        acct["cash"] = round(resolved.value, 10)
-        acct.pop("contributions", None)
-    policy = data.setdefault("policy", {})
-    policy["whole_shares"] = "never"
-    policy["min_trade"] = 0
-    policy.pop("max_realized_gain", None)
-    # funds named only by holdings must stay in the universe
-    listed = {f["ticker"] for f in data.get("funds", [])}
-    for ticker in book.funds:
-        if ticker not in listed:
-            data.setdefault("funds", []).append(_fund_entry(book, ticker))
-    return build_book(data, source=f"{book.name} (as cash)")
-
-
-def _fund_entry(book: Book, ticker: str) -> dict[str, Any]:
-    fund = book.funds[ticker]
-    return {
-        "ticker": ticker,
-        "name": fund.name,
-        "expense_ratio": fund.expense_ratio,
-        "classes": {k: v * 100 for k, v in fund.classes.items()},
-        "kind": fund.kind.value,
-    }
-
-
-def class_values(book: Book) -> dict[Treatment, dict[str, float]]:
-    """:math:`V_{\\tau,k}(H)` per allocation class (the class's own assumptions)."""
-    rates = tax_rates(book)
-    horizon = book.household.policy.horizon_years
-    return {
-        t: {
-            k: after_tax_value(t.value, class_assumptions(book, k), rates, horizon)
-            for k in book.allocation_classes
-            if k in book.taxonomy
-        }
-        for t in Treatment
-    }
-
-
 def locate(book: Book, *, from_current: bool = False) -> Location:
     """The asset-location plan of ``book``."""
     plan: Plan
@@ -123,25 +79,11 @@ def locate(book: Book, *, from_current: bool = False) -> Location:
         if acct.cash_after > 0.005:
             classes[source.cash_class] = classes.get(source.cash_class, 0.0) + acct.cash_after
         placement[acct.id] = {k: round(v, 2) for k, v in classes.items() if v > 0.005}
-    values = class_values(book)
-    treatments = {a.id: a.treatment for a in book.accounts}
-    located = sum(
-        dollars * values[treatments[a]].get(k, 0.0)
-        for a, classes in placement.items()
-        for k, dollars in classes.items()
-    )
-    mix = {r.cls: r.after for r in plan.allocation}
-    if book.after_tax:  # each account holds the mix: its pre-tax fractions are the mix too
-        mix = {r.cls: r.value_after for r in plan.allocation}
-        total = sum(mix.values())
-        mix = {k: v / total for k, v in mix.items()} if total else mix
-    uniform = sum(
-        a.value * sum(w * values[a.treatment].get(k, 0.0) for k, w in mix.items())
-        for a in book.accounts
-    )
+    located, uniform = plan.costs.location_located, plan.costs.location_uniform
     horizon = book.household.policy.horizon_years
     bps = ((located / uniform) ** (1.0 / horizon) - 1.0) * 1e4 if uniform > 0 else 0.0
-    matters = _location_matters(values, [k for k, w in mix.items() if w > 0])
+    values = LocationValues(household_facts(source))
+    matters = values.matters()
     notes = list(plan.shortfall) + [n for n in plan.notes if not n.startswith("Nothing")]
     if not matters:
         notes.insert(
@@ -169,26 +111,12 @@ def locate(book: Book, *, from_current: bool = False) -> Location:
     )
 
 
-def _location_matters(values: dict[Treatment, dict[str, float]], classes: list[str]) -> bool:
-    """Whether moving any class between two treatments changes the after-tax value."""
-    for k in classes:
-        ratios = []
-        for t in Treatment:
-            if k not in values[t]:
-                continue
-            ratios.append(values[t][k])
-        if max(ratios) - min(ratios) > TIE * max(1.0, max(ratios)):
-            return True
-    return False
-
-
 def _why(
     book: Book,
     placement: dict[str, dict[str, float]],
-    values: dict[Treatment, dict[str, float]],
+    values: LocationValues,
     matters: bool,
 ) -> dict[str, str]:
-    rates = tax_rates(book)
     out: dict[str, str] = {}
     treatments = {a.id: a.treatment for a in book.accounts}
     for k in book.allocation_classes:
@@ -200,7 +128,7 @@ def _why(
         if not holders or k not in book.taxonomy:
             continue
         info = book.taxonomy[k]
-        drag = annual_tax_drag(class_assumptions(book, k), rates)
+        drag = values.annual_drag(k)
         where = ", ".join(
             f"{t.value.replace('_', '-')} ${d:,.0f}"
             for t, d in sorted(where_by.items(), key=lambda kv: -kv[1])
@@ -211,7 +139,7 @@ def _why(
         parts = [f"{k} sits in {where}:"]
         parts.append(
             f"expected return {info.expected_return:.1%}, so a Roth dollar of it grows "
-            f"to {values[Treatment.TAX_EXEMPT][k]:.2f} after "
+            f"to {values.class_value(Treatment.TAX_EXEMPT, k):.2f} after "
             f"{book.household.policy.horizon_years} years"
         )
         parts.append(
@@ -239,38 +167,3 @@ def sweep_values(spec: str) -> tuple[str, list[float]]:
     if n > 200:
         raise InputError(f"--sweep {spec!r}: {n} points is too many (at most 200)")
     return name.strip(), [round(start + i * step, 10) for i in range(n)]
-
-
-SWEEPABLE = (
-    "retirement_rate",
-    "ordinary_rate",
-    "long_term_rate",
-    "horizon_years",
-    "return.<class>",
-    "yield.<class>",
-)
-
-
-def with_setting(book: Book, name: str, value: float) -> Book:
-    """``book`` with one assumption changed (for ``--sweep``)."""
-    from householder.errors import InputError
-
-    data = book.household.to_data()
-    if name in {"retirement_rate", "ordinary_rate", "long_term_rate"}:
-        data.setdefault("tax", {})[name] = value
-    elif name == "horizon_years":
-        data.setdefault("policy", {})["horizon_years"] = round(value)
-    elif name.startswith(("return.", "yield.")):
-        field, cls = name.split(".", 1)
-        if cls not in book.taxonomy:
-            raise InputError(f"--sweep {name}: {cls!r} is not a known class")
-        key = "expected_return" if field == "return" else "yield"
-        classes = data.setdefault("classes", [])
-        entry = next((c for c in classes if c["id"] == cls), None)
-        if entry is None:
-            entry = {"id": cls}
-            classes.append(entry)
-        entry[key] = value
-    else:
-        raise InputError(f"--sweep {name!r}: sweepable settings are {', '.join(SWEEPABLE)}")
-    return build_book(data, source=f"{book.name} ({name}={value:g})")

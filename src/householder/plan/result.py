@@ -96,11 +96,17 @@ class Costs(Result):
     fees_annual_after: float
     estimated_tax: float
     location_value_before: float
-    """Today's after-tax dollars the holdings before the plan are worth beyond every account
-    holding the household mix (what location is worth)."""
+    """After-tax dollars at the horizon that the holdings before the plan are worth beyond
+    the same holdings with every account holding the household's mix (what location is worth,
+    :mod:`householder.valuation.location`; ``locate`` measures its placement the same way)."""
     location_value: float
     """The same after the plan."""
     location_value_annual: float
+    """``location_value`` over the horizon's years (a rough yearly figure)."""
+    location_located: float = 0.0
+    """After-tax dollars at the horizon of the holdings after the plan, where they are."""
+    location_uniform: float = 0.0
+    """The same holdings with every account holding the household's mix."""
     remaining_drift: float
     """Largest distance of any class from target after the plan, in fraction points."""
 

@@ -88,7 +88,7 @@ def plan_tables(plan: Plan) -> list[Table]:
             f"{money(plan.fees.annual_before)} → {money(plan.fees.annual_after)}",
         ],
         [
-            "location value (today's $), before → after",
+            "location value at the horizon (after-tax $), before → after",
             f"{money(plan.costs.location_value_before)} → {money(plan.costs.location_value)}",
         ],
         ["largest drift after", pct(plan.costs.remaining_drift)],

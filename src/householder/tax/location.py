@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from householder.errors import InputError
+from householder.tax.rates import NIIT_RATE, TaxRates
 
 TaxTreatment = Literal["taxable", "tax_deferred", "tax_exempt"]
 """How an account is taxed; Roth and HSA are ``tax_exempt``."""
@@ -76,8 +77,6 @@ Income = Literal["none", "qualified", "ordinary", "tax_exempt", "foreign"]
 
 TREATMENTS: Final[tuple[TaxTreatment, ...]] = ("taxable", "tax_deferred", "tax_exempt")
 INCOMES: Final[tuple[Income, ...]] = ("none", "qualified", "ordinary", "tax_exempt", "foreign")
-NIIT_RATE: Final[float] = 0.038
-"""Net investment income tax (IRC §1411)."""
 
 
 def _check_fraction(name: str, value: float, *, upper: float = 1.0, closed: bool = True) -> None:
@@ -115,30 +114,6 @@ class ClassAssumptions:
             )
         _check_fraction("turnover", self.turnover)
         _check_fraction("foreign_tax", self.foreign_tax)
-
-
-@dataclass(frozen=True)
-class TaxRates:
-    """Marginal rates of the household (federal + state, as fractions)."""
-
-    ordinary: float
-    """Marginal ordinary rate, also for short-term gains and non-qualified income."""
-    long_term: float
-    """Long-term gains and qualified dividends."""
-    retirement: float
-    """Marginal rate when traditional (tax-deferred) money comes out."""
-    niit: bool = False
-    """Add 3.8 % on investment income in taxable accounts (not on tax-exempt interest)."""
-
-    def __post_init__(self) -> None:
-        _check_fraction("ordinary", self.ordinary, closed=False)
-        _check_fraction("long_term", self.long_term, closed=False)
-        _check_fraction("retirement", self.retirement, closed=False)
-
-    @property
-    def gain_rate(self) -> float:
-        r""":math:`t_{lt} + n`: the rate on realized long-term gains (and the credit on losses)."""
-        return self.long_term + (NIIT_RATE if self.niit else 0.0)
 
 
 def yield_tax_rate(income: Income, rates: TaxRates) -> float:
