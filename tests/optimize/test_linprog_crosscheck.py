@@ -174,7 +174,10 @@ def linprog_plan(book: Book) -> LPResult:
     # objective: fees over the horizon - location + turnover + idle cash + tax
     er = np.array([book.funds[f].expense_ratio for _, f, _ in pairs])
     treat = [book.accounts[a].treatment for a, _, _ in pairs]
-    weights = [book.dollar_weight(book.accounts[a]) for a, _, _ in pairs]
+    keep = 1 - tax.retirement if book.after_tax else 1.0  # a traditional dollar (Reichenstein)
+    weights = [
+        keep if book.accounts[a].treatment is Treatment.TAX_DEFERRED else 1.0 for a, _, _ in pairs
+    ]
     values = LocationValues(household_facts(book))
     alpha = np.array(
         [values.coefficient(t, f, w) for t, (_, f, _), w in zip(treat, pairs, weights, strict=True)]

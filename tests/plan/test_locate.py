@@ -389,7 +389,8 @@ def test_after_tax_joe_locate_and_plan_honour_the_after_tax_target(shared_cases:
     joe = load_case(shared_cases, "tax-adjusted-joe.yaml")
     result = locate(joe)
     assert result.allocation_basis == "after_tax"
-    weight = {a.id: joe.dollar_weight(a) for a in joe.accounts}
+    keep = 1 - joe.household.tax.retirement  # a traditional dollar after tax (Reichenstein)
+    weight = {a.id: keep if a.treatment is Treatment.TAX_DEFERRED else 1.0 for a in joe.accounts}
     after_tax = {"stocks": 0.0, "bonds": 0.0}
     for acct, classes in result.placement.items():
         for k, v in classes.items():

@@ -183,15 +183,3 @@ class Book:
     @property
     def after_tax(self) -> bool:
         return self.household.policy.allocation_basis is AllocationBasis.AFTER_TAX
-
-    def dollar_weight(self, account: AccountBook) -> float:
-        """What one pre-tax dollar of ``account`` counts in the allocation: 1, or in after-tax
-        mode (1 − retirement_rate) for tax-deferred accounts (Reichenstein)."""
-        if self.after_tax and account.treatment is Treatment.TAX_DEFERRED:
-            return 1.0 - self.household.tax.retirement
-        return 1.0
-
-    def gain_tax_rate(self) -> float:
-        """Rate on an embedded gain when a taxable holding is valued after tax."""
-        tax = self.household.tax
-        return tax.long_term_rate + (0.038 if tax.niit else 0.0)

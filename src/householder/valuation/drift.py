@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from householder.model.book import Book
 from householder.model.household import Bands
 from householder.valuation.exposure import account_exposure, household_exposure
+from householder.valuation.facts import Facts, household_facts
 
 EDGE_EPSILON = 1e-9
 """Fractions this close to a band edge count as on it (inside)."""
@@ -85,9 +86,11 @@ def fractions(exposure: dict[str, float]) -> dict[str, float]:
     return {k: (v / total if total else 0.0) for k, v in exposure.items()}
 
 
-def measure_drift(book: Book) -> Drift:
+def measure_drift(household: Book | Facts) -> Drift:
     """The household's drift on its allocation basis, with per-account allocations."""
-    exposure = household_exposure(book)
+    facts = household_facts(household)
+    book = facts.book
+    exposure = household_exposure(facts)
     total = sum(exposure.values())
     bands = book.household.policy.bands
     rows = []
@@ -96,10 +99,10 @@ def measure_drift(book: Book) -> Drift:
         value = exposure.get(cls, 0.0)
         rows.append(ClassDrift(cls, target, value / total if total else 0.0, value,
                                band(target, bands)))
-    pre_tax = fractions(household_exposure(book, after_tax=False)) if book.after_tax else None
+    pre_tax = fractions(household_exposure(facts, after_tax=False)) if facts.after_tax else None
     accounts = [
         AccountDrift(a.id, a.spec.type.value, sum(e.values()), e)
         for a in book.accounts
-        for e in [account_exposure(book, a)]
+        for e in [account_exposure(facts, a)]
     ]
     return Drift(total, book.total_value, rows, pre_tax, accounts)

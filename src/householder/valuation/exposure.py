@@ -1,7 +1,6 @@
-"""What the household holds, by allocation class: per account and in total, pre- or after-tax.
-
-Exposure looks through each fund (a target-date fund counts in stocks and bonds), at the level
-the target names; an account's uninvested cash counts in ``cash``.
+"""What the household holds, by allocation class: per account and in total, pre- or after-tax,
+read from the household's :class:`~householder.valuation.facts.Facts` (one definition of the
+allocation, :meth:`Facts.exposure`, for every command and the optimizer).
 
 After-tax mode (Reichenstein's tax-adjusted allocation): a traditional dollar counts
 ``1 - retirement_rate``; Roth and HSA dollars count 1; a taxable holding counts its market value
@@ -12,42 +11,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from householder.model.book import AccountBook, Book, Position
-from householder.model.types import Treatment
+from householder.model.book import AccountBook, Book
+from householder.valuation.facts import Facts, household_facts
 
 
-def position_after_tax_value(book: Book, account: AccountBook, position: Position) -> float:
-    """The allocation value of ``position`` on the book's basis (pre-tax: its market value)."""
-    if not book.after_tax:
-        return position.value
-    if account.treatment is Treatment.TAXABLE and position.lots:
-        return position.value - book.gain_tax_rate() * position.embedded_gain
-    return book.dollar_weight(account) * position.value
+def _on_basis(facts: Facts, after_tax: bool | None) -> Facts:
+    return facts.pre_tax if after_tax is False else facts
 
 
 def account_exposure(
-    book: Book, account: AccountBook, *, after_tax: bool | None = None
+    book: Book | Facts, account: AccountBook, *, after_tax: bool | None = None
 ) -> dict[str, float]:
-    """Allocation class → dollars in ``account`` (after-tax dollars in after-tax mode)."""
-    use_after_tax = book.after_tax if after_tax is None else after_tax
-    out: dict[str, float] = defaultdict(float)
-    for pos in account.positions:
-        value = position_after_tax_value(book, account, pos) if use_after_tax else pos.value
-        for cls, frac in book.fund_exposure[pos.fund].items():
-            out[cls] += frac * value
-    if account.cash:
-        weight = book.dollar_weight(account) if use_after_tax else 1.0
-        out[book.cash_class] += weight * account.cash
-    return dict(out)
+    """Allocation class → dollars in ``account`` (after-tax dollars in after-tax mode; pre-tax
+    with ``after_tax=False``); classes it holds nothing of are left out."""
+    facts = _on_basis(household_facts(book), after_tax)
+    y = facts.account_exposure(facts.accounts.index(account.id))
+    return {c: float(v) for c, v in zip(facts.classes, y, strict=True) if v}
 
 
-def household_exposure(book: Book, *, after_tax: bool | None = None) -> dict[str, float]:
+def household_exposure(book: Book | Facts, *, after_tax: bool | None = None) -> dict[str, float]:
     """Allocation class → dollars across the household, every allocation class present."""
-    total: dict[str, float] = dict.fromkeys(book.allocation_classes, 0.0)
-    for acct in book.accounts:
-        for cls, value in account_exposure(book, acct, after_tax=after_tax).items():
-            total[cls] = total.get(cls, 0.0) + value
-    return total
+    facts = _on_basis(household_facts(book), after_tax)
+    y = facts.exposure_before
+    out = dict.fromkeys(facts.book.allocation_classes, 0.0)
+    for c, v in zip(facts.classes, y, strict=True):
+        if c in out or v:
+            out[c] = float(v)
+    return out
 
 
 def tree_exposure(book: Book) -> dict[str, float]:

@@ -31,10 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from householder.model.book import AccountBook, Book
 from householder.model.bundled import bundled_identical
@@ -42,6 +41,9 @@ from householder.model.types import Treatment
 from householder.tax.holding import holding_term
 from householder.tax.rates import TaxRates
 from householder.tax.wash import Purchase
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,13 @@ def account_kind(account: AccountBook) -> str:
 class Facts:
     """Derived facts of one household; each computed on first use, then kept."""
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, book: Book, *, after_tax: bool | None = None) -> None:
+        """``after_tax``: the allocation basis (default the household's own)."""
         self.book = book
         self.policy = book.household.policy
         self.accounts: list[str] = [a.id for a in book.accounts]
         self.treatments: list[Treatment] = [a.treatment for a in book.accounts]
-        self.after_tax = book.after_tax
+        self.after_tax = book.after_tax if after_tax is None else after_tax
         self.as_of = book.as_of
 
     # -- accounts and classes ----------------------------------------------------------------
@@ -129,8 +132,14 @@ class Facts:
 
     @cached_property
     def account_weight(self) -> np.ndarray:
-        """:math:`v_a`: what one pre-tax dollar of each account counts in the allocation."""
-        return np.array([self.book.dollar_weight(a) for a in self.book.accounts], dtype=float)
+        """:math:`v_a`: what one pre-tax dollar of each account counts in the allocation: 1, or
+        after tax (1 − retirement_rate) for tax-deferred money (Reichenstein)."""
+        keep = 1.0 - self.rates.retirement
+        return np.array(
+            [keep if self.after_tax and t is Treatment.TAX_DEFERRED else 1.0
+             for t in self.treatments],
+            dtype=float,
+        )
 
     @cached_property
     def classes(self) -> list[str]:
@@ -238,9 +247,8 @@ class Facts:
 
     # -- exposure ------------------------------------------------------------------------------
     @cached_property
-    def exposure_matrix(self) -> sp.csr_matrix:
-        """:math:`E` (K × P): allocation dollars per class of one dollar of each pair (times the
-        account's weight :math:`v_a`)."""
+    def _exposure_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The non-zeros of :math:`E` as (class, pair, allocation dollars per dollar)."""
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
@@ -250,15 +258,31 @@ class Facts:
                 rows.append(self.class_index[cls])
                 cols.append(p)
                 vals.append(frac * weight)
+        return (np.asarray(rows, dtype=int), np.asarray(cols, dtype=int),
+                np.asarray(vals, dtype=float))
+
+    @cached_property
+    def cash_row(self) -> int:
+        """The cash class's row."""
+        return self.class_index[self.book.cash_class]
+
+    @cached_property
+    def exposure_matrix(self) -> sp.csr_matrix:
+        """:math:`E` (K × P), sparse: allocation dollars per class of one dollar of each pair
+        (times the account's weight :math:`v_a`). For the optimizer; scipy loads on first use."""
+        import scipy.sparse as sp
+
+        rows, cols, vals = self._exposure_entries
         return sp.csr_matrix((vals, (rows, cols)), shape=(len(self.classes), self.n_pairs))
 
     @cached_property
     def cash_matrix(self) -> sp.csr_matrix:
         """:math:`C` (K × A): an account's cash counts in the cash class (times :math:`v_a`)."""
+        import scipy.sparse as sp
+
         n_acc = len(self.accounts)
-        row = self.class_index[self.book.cash_class]
         return sp.csr_matrix(
-            (self.account_weight, (np.full(n_acc, row), np.arange(n_acc))),
+            (self.account_weight, (np.full(n_acc, self.cash_row), np.arange(n_acc))),
             shape=(len(self.classes), n_acc),
         )
 
@@ -293,9 +317,8 @@ class Facts:
         tax = self.embedded_tax_by_pair
         if not tax.any():
             return g
-        exposure = self.exposure_matrix.tocsc()  # a taxable dollar's weight v_a is 1
-        for p in np.flatnonzero(tax):
-            g[self.pair_account[p]] += exposure[:, p].toarray().ravel() * tax[p]
+        rows, cols, vals = self._exposure_entries  # a taxable dollar's weight v_a is 1
+        np.add.at(g, (self.pair_account[cols], rows), vals * tax[cols])
         return g
 
     @cached_property
@@ -309,7 +332,13 @@ class Facts:
         """:math:`y = E\\,x + C\\,c - g`: allocation dollars per class, for holdings per pair and
         cash per account in units of ``scale`` dollars; numpy arrays give numpy, cvxpy
         expressions the optimizer's expression."""
-        y = self.exposure_matrix @ holdings + self.cash_matrix @ cash
+        y: Any
+        if isinstance(holdings, np.ndarray) and isinstance(cash, np.ndarray):
+            rows, cols, vals = self._exposure_entries
+            y = np.bincount(rows, weights=vals * holdings[cols], minlength=len(self.classes))
+            y[self.cash_row] += float(self.account_weight @ cash)
+        else:
+            y = self.exposure_matrix @ holdings + self.cash_matrix @ cash
         if self.embedded_tax.any():
             y = y - self.embedded_tax / scale
         return y
@@ -324,12 +353,12 @@ class Facts:
                          cash: np.ndarray | None = None) -> np.ndarray:
         """:math:`y` of account ``a`` alone, in dollars: today's, or for the given holdings per
         pair and cash per account."""
-        x = self.x0 if holdings is None else holdings
-        c = self.cash0 if cash is None else cash
-        mask = self.pair_account == a
-        y = self.exposure_matrix[:, mask] @ x[mask]
-        y = y + self.cash_matrix[:, [a]].toarray().ravel() * c[a]
-        out: np.ndarray = np.asarray(y, dtype=float).ravel() - self.embedded_tax_by_account[a]
+        x = np.where(self.pair_account == a, self.x0 if holdings is None else holdings, 0.0)
+        c = np.where(np.arange(len(self.accounts)) == a, self.cash0 if cash is None else cash, 0.0)
+        rows, cols, vals = self._exposure_entries
+        y = np.bincount(rows, weights=vals * x[cols], minlength=len(self.classes))
+        y[self.cash_row] += float(self.account_weight @ c)
+        out: np.ndarray = y - self.embedded_tax_by_account[a]
         return out
 
     # -- lots ----------------------------------------------------------------------------------
@@ -412,6 +441,11 @@ class Facts:
             group=group,
         )
 
+    @cached_property
+    def pre_tax(self) -> Facts:
+        """The same household's facts on the pre-tax basis (itself when that is its basis)."""
+        return self if not self.after_tax else Facts(self.book, after_tax=False)
+
     # -- money ---------------------------------------------------------------------------------
     @cached_property
     def total_value(self) -> float:
@@ -424,6 +458,7 @@ class Facts:
         return float(self.expense @ self.x0)
 
 
-def household_facts(book: Book) -> Facts:
-    """The facts of ``book`` (a new :class:`Facts`; a command makes one and passes it on)."""
-    return Facts(book)
+def household_facts(book: Book | Facts) -> Facts:
+    """The facts of ``book`` (a new :class:`Facts`; a command makes one and passes it on); given
+    facts, those."""
+    return book if isinstance(book, Facts) else Facts(book)
