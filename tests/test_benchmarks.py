@@ -216,7 +216,7 @@ def test_report_formats_the_tables_and_verdicts() -> None:
     assert [c.strip() for c in stages[0].strip("|").split("|")] == [
         "stage", "typical", "direct", "huge"]
     median = next(line for line in stages if line.startswith("| total, median"))
-    assert "50.0 ms (3 runs)" in median and "2.50 s (1 runs)" in median
+    assert "50.0 ms (3 runs)" in median and "2.50 s (1 run)" in median
     assert "timed out after 900 s" in median  # huge's error in its column
     milp = next(line for line in stages if line.startswith("| MILP status"))
     assert "optimal ×3, user_limit (incumbent kept) ×1" in milp
@@ -231,7 +231,7 @@ def test_report_formats_the_tables_and_verdicts() -> None:
         "**missed**"]
     assert _goal(text, "10,000 lots from YAML")[1:] == ["6.00 s, 290 MB", "**missed**"]
     assert _goal(text, "10,000 lots: no run of infeasible")[1:] == [
-        "in process: 1, 0; CLI: 0 in each of 1 run", "**missed**"]
+        "in process: 1, 0; CLI: 0 (one run)", "**missed**"]
     assert _goal(text, "100,000 lots")[1:] == ["timed out after 900 s", "**missed**"]
     commands = tables[2]
     assert "`householder plan typical.yaml --json` (41 KB YAML)" in commands
@@ -250,6 +250,11 @@ def test_report_goals_met_and_not_measured() -> None:
     # no MILP at all (whole_share_method: repair, say): none ended at its time limit
     assert _goal(text, "typical: the MILP")[1:] == ["in process: none (no MILP solve)", "met"]
     assert "10,000 lots" not in text and "100,000 lots" not in text  # sizes not asked for
+    # the CLI alone (--sizes direct): the MILP's status from the typical household's CLI runs
+    limit = {"runs": [{"wall": 3.0, "rss_mb": 160.0, "exit": 0, "solves": _solves(MILP_LIMIT)}]}
+    text = report.render({}, {}, {"plan_typical": limit})
+    assert _goal(text, "typical: the MILP")[1:] == [
+        "in process: not measured; CLI: user_limit (incumbent kept) ×1", "**missed**"]
     # huge only: its error is the in-process verdict; typical's goals are not shown
     text = report.render({}, {"huge": "exit 1: MemoryError"}, {})
     assert _goal(text, "100,000 lots")[1:] == ["exit 1: MemoryError", "**missed**"]
