@@ -12,7 +12,7 @@ anything or asserts on speed: the benchmark measures, these tests check its plum
 - ``benchmarks/generate.py`` writes the same YAML as the workplace's shared generator
   (``../shared/tools/gen_household.py`` beside the repository, when it is there).
 - ``benchmarks/report.py`` turns made-up figures into its tables and goal verdicts.
-- ``benchmarks/bench_plan.py`` offers the flags docs/performance.md shows.
+- ``benchmarks/bench_plan.py`` offers its flags and refuses an unknown size.
 """
 
 from __future__ import annotations
