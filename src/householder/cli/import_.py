@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from householder.cli.common import JsonOpt, Output, handled
 from householder.io.importers import Broker
+
+if TYPE_CHECKING:
+    from householder.io.importers import TypeChoice
 
 BrokerArg = Annotated[Broker, typer.Argument(help="Whose export: fidelity, schwab, vanguard, "
                                              "ofx (OFX/QFX from any broker) or csv (with --map).",
@@ -46,8 +49,6 @@ def import_(
 ) -> None:
     """Read broker exports into household accounts and write them to a new file, merged into
     --into when given; list what you must still supply."""
-    from householder.io.importers import TypeChoice
-
     choice = _type_choice(account or [], type_ or [])
     if column_map is not None and broker is not Broker.CSV:
         raise typer.BadParameter("--map is for `import csv` only", param_hint="--map")
@@ -57,11 +58,10 @@ def import_(
                                  "comments where you must fill something in)", param_hint="-o")
     out = Output(json)
     with handled(out):
-        _run(out, broker, files, into, choice if isinstance(choice, TypeChoice) else TypeChoice(),
-             output, column_map, day, force)
+        _run(out, broker, files, into, choice, output, column_map, day, force)
 
 
-def _type_choice(accounts: list[str], types: list[str]) -> Any:
+def _type_choice(accounts: list[str], types: list[str]) -> TypeChoice:
     from householder.errors import InputError
     from householder.io.importers import TypeChoice, parse_type
 
@@ -91,7 +91,7 @@ def _as_of(text: str | None) -> date | None:
                                  param_hint="--as-of") from None
 
 
-def _run(out: Output, broker: Broker, files: list[Path], into: Path | None, choice: Any,
+def _run(out: Output, broker: Broker, files: list[Path], into: Path | None, choice: TypeChoice,
          output: Path, column_map: str | None, as_of: date | None, force: bool) -> None:
     from householder.errors import HouseholdFileError
     from householder.io import build_book, parse_text, read_file

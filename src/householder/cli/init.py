@@ -6,12 +6,16 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from householder.cli.common import JsonOpt, Output, handled
+
+if TYPE_CHECKING:
+    from householder.io.importers.starter import PersonSpec
+    from householder.model.types import AccountType
 
 
 def init(
@@ -42,7 +46,8 @@ def init(
     people = list(person or [])
     years = list(birth_year or [])
     if len(years) > len(people):
-        raise typer.BadParameter("each --birth-year follows its --person", param_hint="--birth-year")
+        raise typer.BadParameter("each --birth-year follows its --person",
+                                 param_hint="--birth-year")
     day = None
     if as_of is not None:
         try:
@@ -89,7 +94,7 @@ def _ask(name: str | None) -> tuple[str | None, list[str], list[int], list[str]]
     return name, people, years, [k.strip() for k in kinds.split(",") if k.strip()]
 
 
-def _run(out: Output, output: Path, people: list[object], types: list[object],
+def _run(out: Output, output: Path, people: list[PersonSpec], types: list[AccountType],
          name: str | None, as_of: date | None, source: Path | None, force: bool) -> None:
     from householder.errors import HouseholdFileError
     from householder.io import build_book, parse_text, read_file
@@ -97,7 +102,7 @@ def _run(out: Output, output: Path, people: list[object], types: list[object],
     from householder.io.importers.yamlout import render, write_new
 
     base = read_file(source) if source is not None else None
-    data, comments = starter(people, types, name=name, as_of=as_of, base=base)  # type: ignore[arg-type]
+    data, comments = starter(people, types, name=name, as_of=as_of, base=base)
     header = list(HEADER)
     if source is not None:
         header.insert(0, f"Made from {source.name} by `householder init --from`.")

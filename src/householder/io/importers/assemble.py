@@ -142,7 +142,8 @@ def selects(selector: str, account: ImportedAccount) -> bool:
     ) and re.sub(r"[\d.\s-]", "", sel) in ("", re.sub(r"[\d.\s-]", "", account.number.lower()))
 
 
-def resolve_types(accounts: Sequence[ImportedAccount], choice: TypeChoice) -> dict[int, AccountType]:
+def resolve_types(accounts: Sequence[ImportedAccount],
+                  choice: TypeChoice) -> dict[int, AccountType]:
     """The type given for each imported account (by index); an ``--account`` that names no
     imported account is an error naming the ones there are."""
     out: dict[int, AccountType] = {}
@@ -334,7 +335,7 @@ class Assembler:
         if new_funds:
             data["funds"] = funds + new_funds
         data["accounts"] = accounts
-        ordered = {k: data[k] for k in ("name", "as_of") if k in data}
+        ordered: dict[str, Any] = {k: data[k] for k in ("name", "as_of") if k in data}
         ordered.update((k, v) for k, v in data.items() if k not in ordered)
         return ordered
 

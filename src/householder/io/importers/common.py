@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -266,7 +266,7 @@ class Table:
         return pd.DataFrame(data, columns=[*names, "_line"])
 
 
-def find_header(grid: Grid, columns: dict[str, Sequence[str]], required: Sequence[str],
+def find_header(grid: Grid, columns: Mapping[str, Sequence[str]], required: Sequence[str],
                 start: int = 0) -> Table | None:
     """The first line at or after index ``start`` whose cells name every ``required`` logical
     column (each by one of its labels); None when there is none."""

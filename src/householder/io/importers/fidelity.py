@@ -93,7 +93,7 @@ def read(path: str | Path) -> Export:
             raise ExportError(source, f"{symbol} has neither a quantity nor a current value",
                               line=line, column=table.column_number("quantity"),
                               column_name="Quantity")
-        if shares is not None and shares < 0 or value is not None and value < 0:
+        if (shares or 0.0) < 0 or (value or 0.0) < 0:
             raise ExportError(source, f"{symbol} is a short position (negative); householder "
                               "plans long positions only: close it or leave the row out",
                               line=line, column=table.column_number("quantity"),

@@ -82,7 +82,9 @@ KINDS = {
     "money market": FundKind.MONEY_MARKET,
 }
 
-_ACCOUNT = re.compile(r"^\s*(?P<label>.*?)\s*(?P<number>(?:\.\.\.|XXXX-|xxxx-)\s*\w+|\d{4}-\d{4})\s*$")
+_ACCOUNT = re.compile(
+    r"^\s*(?P<label>.*?)\s*(?P<number>(?:\.\.\.|XXXX-|xxxx-)\s*\w+|\d{4}-\d{4})\s*$"
+)
 
 
 @dataclass

@@ -125,9 +125,10 @@ def read(path: str | Path) -> Export:
         start = collect_rows(grid, table, "Vanguard OfxDownload", needed=("shares",))
         for line, cells in table.rows:
             number = table.cell(cells, "account")
-            account = accounts.get(number)
-            if account is None:
+            known = accounts.get(number)
+            if known is None:
                 continue  # an account without holdings today (closed): nothing to date
+            account = known
             day = table.date(line, cells, "trade_date")
             if account.history_start is None or day < account.history_start:
                 account.history_start = day
