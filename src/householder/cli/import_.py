@@ -136,7 +136,8 @@ def _run(out: Output, broker: Broker, files: list[Path], into: Path | None, choi
             f"from {broker.value}" + (f", merged into {escape(str(into))}" if into else ""))
     for summary in result.accounts:
         matched = f" (updates {summary['matched']})" if summary["matched"] else ""
-        out.say(f"  {escape(summary['id'])}{escape(matched)}: {escape(str(summary['type']))}, "
+        out.say(f"  {escape(summary['imported_as'])}{escape(matched)}: "
+                f"{escape(str(summary['type']))}, "
                 f"{summary['holdings']} holdings, cash ${summary['cash']:,.2f}")
     if result.todo:
         out.say(f"still to do ({len(result.todo)}):")

@@ -272,7 +272,8 @@ class Assembler:
                          f"{'it' if len(no_basis) == 1 else 'them'}; add lots: (shares, cost, "
                          "acquired each), or cost and acquired for a single lot")
             summaries.append({
-                "id": merged["id"], "broker": account.broker, "number": account.number,
+                "id": merged["id"], "imported_as": account.id, "broker": account.broker,
+                "number": account.number,
                 "label": account.label, "type": merged.get("type"),
                 "matched": existing[match]["id"] if match is not None else None,
                 "cash": merged.get("cash", 0.0), "holdings": len(merged.get("holdings") or []),

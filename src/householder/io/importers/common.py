@@ -178,6 +178,15 @@ class Grid:
         return [(i + 1, row) for i, row in enumerate(self.cells)]
 
 
+def _open_quote_line(lines: Sequence[str]) -> int | None:
+    """The line where a quoted cell opens that the file never closes (1-based)."""
+    opened: int | None = None
+    for number, line in enumerate(lines, start=1):
+        if line.count('"') % 2:
+            opened = number if opened is None else None
+    return opened
+
+
 def csv_grid(text: str, source: str | Path) -> Grid:
     """Every line of a CSV export as its cells: pandas tokenizes (quotes, embedded commas,
     trailing commas), one row per physical line, blank lines kept."""
@@ -193,8 +202,7 @@ def csv_grid(text: str, source: str | Path) -> Grid:
             keep_default_na=False, skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
-        match = re.search(r"row (\d+)", str(exc))
-        line = int(match.group(1)) + 1 if match else None
+        line = _open_quote_line(lines)
         reason = "a quoted cell is never closed" if "EOF inside string" in str(exc) else str(exc)
         raise ExportError(source, f"{reason}; the file looks truncated or is not CSV: download "
                           "it again", line=line) from None
