@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from householder.cli import main
+from householder.cli import app
+
+
+def main() -> None:
+    app(prog_name="householder")
+
 
 if __name__ == "__main__":
     main()
