@@ -233,3 +233,17 @@ def test_import_copies_of_fixtures_are_never_changed(tmp_path: Path) -> None:
     before = copy.read_bytes()
     runner.invoke(app, ["import", "fidelity", str(copy), "-o", str(tmp_path / "o.yaml")])
     assert copy.read_bytes() == before
+
+
+def test_docs_show_what_import_writes(tmp_path: Path) -> None:
+    """docs/import.md shows the start of the file the worked example writes."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "import.md").read_text()
+    shown = doc.split("```yaml\n", 1)[1].split("```", 1)[0].splitlines()
+    shown = shown[: shown.index("    …")]
+    out = tmp_path / "imported.yaml"
+    assert runner.invoke(app, [
+        "import", "fidelity", str(Path(__file__).resolve().parents[2] / "examples" / "exports"
+                                  / FIDELITY.name),
+        "--account", "Z12345678", "--type", "taxable", "--account", "238765432",
+        "--type", "roth_ira", "-o", str(out)]).exit_code == 0
+    assert out.read_text().splitlines()[: len(shown)] == shown

@@ -10,7 +10,13 @@ import pytest
 import yaml
 
 from householder.errors import InputError
-from householder.io.importers.common import ExportError, csv_grid, parse_date, parse_number, read_text
+from householder.io.importers.common import (
+    ExportError,
+    csv_grid,
+    parse_date,
+    parse_number,
+    read_text,
+)
 from householder.io.importers.yamlout import render, write_new
 
 

@@ -74,8 +74,8 @@ def test_lots_that_do_not_add_up(tmp_path: Path) -> None:
     text = SCHB_LOTS.read_text().replace('"800"', '"790"')
     path = tmp_path / "SCHB_Lot_Details.csv"
     path.write_text(text)
-    with pytest.raises(ExportError, match="the lots hold 1240.25 shares of SCHB but the "
-                       "positions export .line 4. shows 1250.25"):
+    with pytest.raises(ExportError, match=r"the lots hold 1240.25 shares of SCHB but the "
+                       r"positions export .line 4. shows 1250.25"):
         read([G2025, path])
 
 
@@ -85,7 +85,7 @@ def test_lot_file_alone() -> None:
 
 
 def test_another_brokers_file() -> None:
-    with pytest.raises(ExportError, match="not a schwab export.*householder import fidelity"):
+    with pytest.raises(ExportError, match=r"not a schwab export.*householder import fidelity"):
         read([DATA / "Portfolio_Positions_Aug-29-2026.csv"])
 
 

@@ -61,7 +61,7 @@ def test_vanguard_purchases_become_lots_or_are_reported() -> None:
 
 
 def test_vanguard_not_this_file() -> None:
-    with pytest.raises(ExportError, match="not a vanguard export.*householder import fidelity"):
+    with pytest.raises(ExportError, match=r"not a vanguard export.*householder import fidelity"):
         vanguard.read(DATA / "Portfolio_Positions_Aug-29-2026.csv")
 
 
@@ -123,7 +123,7 @@ def test_bank_statement_and_broken_ofx(tmp_path: Path) -> None:
 
 
 def test_ofx_not_a_csv() -> None:
-    with pytest.raises(ExportError, match="not a OFX export.*householder import fidelity"):
+    with pytest.raises(ExportError, match=r"not an OFX export.*householder import fidelity"):
         ofx.read(DATA / "Portfolio_Positions_Aug-29-2026.csv")
 
 

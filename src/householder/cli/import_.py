@@ -137,8 +137,8 @@ def _run(out: Output, broker: Broker, files: list[Path], into: Path | None, choi
     for summary in result.accounts:
         matched = f" (updates {summary['matched']})" if summary["matched"] else ""
         out.say(f"  {escape(summary['imported_as'])}{escape(matched)}: "
-                f"{escape(str(summary['type']))}, "
-                f"{summary['holdings']} holdings, cash ${summary['cash']:,.2f}")
+                f"{escape(str(summary['type']))}, {summary['holdings']} "
+                f"holding{'' if summary['holdings'] == 1 else 's'}, cash ${summary['cash']:,.2f}")
     if result.todo:
         out.say(f"still to do ({len(result.todo)}):")
         for item in result.todo:

@@ -420,5 +420,6 @@ def not_this_broker(source: str | Path, text: str, broker: str, expected: str) -
     hint = (f"it looks like a {other} export: run `householder import {other} …`" if other
             and other != broker else "export the positions again, or use `householder import "
             "csv --map ticker=…,shares=…` for another layout")
-    return ExportError(source, f"not a {broker} export: no header line with {expected}; {hint}",
-                       line=1)
+    article = "an" if broker[:1].lower() in "aeio" else "a"
+    return ExportError(source, f"not {article} {broker} export: no header line with {expected}; "
+                       f"{hint}", line=1)
