@@ -11,7 +11,10 @@ from __future__ import annotations
 from householder.tax.holding import Term, days_held, holding_term, one_year_after
 from householder.tax.limits import (
     ACCOUNT_LIMIT_GROUPS,
+    GroupLimit,
+    HouseholdLimits,
     HsaCoverage,
+    LimitAccount,
     LimitCheck,
     LimitGroup,
     LimitTable,
@@ -19,8 +22,11 @@ from householder.tax.limits import (
     age_at_year_end,
     annual_limit,
     check_limits,
+    household_limits,
     limit_group,
+    limit_groups_of,
     limit_tables,
+    roth_ira_limit,
 )
 from householder.tax.lots import Lot, LotMethod, LotSale, gains_by_term, sell_lots
 from householder.tax.netting import (
@@ -37,7 +43,10 @@ from householder.tax.wash import Purchase, Sale, WashSale, allowed_loss, detect_
 __all__ = [
     "ACCOUNT_LIMIT_GROUPS",
     "FilingStatus",
+    "GroupLimit",
+    "HouseholdLimits",
     "HsaCoverage",
+    "LimitAccount",
     "LimitCheck",
     "LimitGroup",
     "LimitTable",
@@ -62,9 +71,12 @@ __all__ = [
     "detect_wash_sales",
     "gains_by_term",
     "holding_term",
+    "household_limits",
     "limit_group",
+    "limit_groups_of",
     "limit_tables",
     "net_capital_gains",
     "one_year_after",
+    "roth_ira_limit",
     "sell_lots",
 ]
