@@ -8,7 +8,13 @@ Plain Python: nothing here imports cvxpy or pandas.
 
 from __future__ import annotations
 
-from householder.tax.holding import Term, days_held, holding_term, one_year_after
+from householder.tax.holding import (
+    Term,
+    days_held,
+    holding_term,
+    long_term_from,
+    one_year_after,
+)
 from householder.tax.limits import (
     ACCOUNT_LIMIT_GROUPS,
     GroupLimit,
@@ -75,6 +81,7 @@ __all__ = [
     "limit_group",
     "limit_groups_of",
     "limit_tables",
+    "long_term_from",
     "net_capital_gains",
     "one_year_after",
     "roth_ira_limit",
