@@ -41,6 +41,8 @@ from householder.tax.netting import (
     TaxResult,
     capital_gains_tax,
     capital_loss_limit,
+    carryover_used,
+    carryover_value_rate,
     convex_tax_bound,
     net_capital_gains,
 )
@@ -71,6 +73,8 @@ __all__ = [
     "annual_limit",
     "capital_gains_tax",
     "capital_loss_limit",
+    "carryover_used",
+    "carryover_value_rate",
     "check_limits",
     "convex_tax_bound",
     "days_held",
