@@ -177,7 +177,7 @@ def test_roth_ira_income_limit_with_magi() -> None:
     book = book_of(accounts, people=people, tax=tax)
     plan = contribute_amount(book, 7_000)
     assert flows(plan) == pytest.approx({"roth": 4_670, "ira": 2_330})
-    with pytest.raises(InputError, match=r"4,670\.00 left of sam's 2025 Roth IRA income"):
+    with pytest.raises(InputError, match=r"4,670\.00 left of sam's 2025 Roth IRA \(income"):
         contribute_amount(book, 5_000, "roth")
     unchecked = contribute_amount(book_of(accounts, people=people), 5_000, "roth")
     assert any("Roth IRA income limit not checked" in n for n in unchecked.notes)

@@ -104,3 +104,14 @@ def test_a_carryforward_is_not_free_to_use_up() -> None:
     assert sold == {"CHEAP"}
     assert r.plan.tax.carryforward_used == pytest.approx(0.0, abs=0.05)
     assert r.plan.tax.estimated_tax == pytest.approx(0.0, abs=0.01)
+
+
+def test_surrogate_is_the_years_tax_not_the_plans_increment() -> None:
+    """docs/plan.md: the stand-in is absolute, ``estimated_tax`` incremental. A $2,000
+    carryforward and a $2,000 long-term gain: the year nets to zero (stand-in $0, exact $0),
+    while without the plan the carryforward would deduct $2,000 at 24 %: the plan's increment
+    is +$480, above the stand-in."""
+    r = run_plan(sell_gain({"loss_carryforward": 2_000}))
+    assert r.plan.tax.surrogate_tax == pytest.approx(0.0, abs=0.05)
+    assert r.plan.tax.estimated_tax == pytest.approx(480.0, abs=0.01)
+    assert r.plan.tax.surrogate_tax < r.plan.tax.estimated_tax

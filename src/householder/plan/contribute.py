@@ -57,7 +57,7 @@ GROUP_NAMES = {
     "457b": "457(b)",
     "annual_additions": "415(c) annual-additions",
     "ira": "IRA",
-    "roth_ira": "Roth IRA income",
+    "roth_ira": "Roth IRA (income-limited)",
     "hsa": "HSA",
     "hsa_spouse": "HSA (own share)",
 }
@@ -443,6 +443,7 @@ def contribute_to_target(book: Book) -> Plan:
                 f"${best_within:,.2f}"
                 + ("" if capped.target_reached else ", which does not reach the target")
             )
+            checks = limits.checks(_needed_layout(needed, capped))
     total_needed = round(sum(needed.values()), 2)
     return plan.model_copy(
         update={
@@ -455,6 +456,20 @@ def contribute_to_target(book: Book) -> Plan:
             "notes": notes + limits.roth_note(needed) + plan.notes,
         }
     )
+
+
+def _needed_layout(needed: dict[str, float], capped: Plan) -> dict[str, float]:
+    """The contribution needed, laid out to be checked against the limits: first where the
+    best plan within the limits puts its money (every group it fills, to its room), then the
+    excess where the unlimited solve put the money, pro rata. The rows then show each group
+    the money can fill and by how much the rest goes over."""
+    within = {a.id: a.contribution for a in capped.accounts if a.contribution > 0.005}
+    total = sum(needed.values())
+    excess = max(0.0, total - sum(within.values()))
+    layout = dict(within)
+    for account, amount in needed.items():
+        layout[account] = layout.get(account, 0.0) + excess * amount / total
+    return layout
 
 
 def _fill_binding_rooms(
