@@ -204,3 +204,32 @@ def test_employer_money_and_415c() -> None:
     rows = {r["group"]: r for r in plan.limit_checks or []}
     assert rows["annual_additions"]["planned"] == 70_000
     assert rows["elective_deferral"]["planned"] == 15_000
+
+
+def test_couple_example_to_target_checked_by_hand() -> None:
+    """examples/couple-limits.yaml, as docs/contribute.md checks it by hand (2025, Notice
+    2024-80, Rev. Proc. 2024-25): $300,000 of stock against 60/40 needs $200,000; the law
+    allows 402(g) 31,000 − 10,000 = 21,000 (alex's 401(k) and SIMPLE together, the SIMPLE at
+    most 20,000), 457(b) 31,000 − 3,000 = 28,000, Roth IRA 8,000 × (1 − 4,000/10,000) = 4,800,
+    traditional IRA 8,000, HSAs 8,550 + 1,000 = 9,550: $71,350 in all."""
+    from pathlib import Path
+
+    from householder.io import load_household
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "couple-limits.yaml"
+    book = load_household(path)
+    plan = contribute_to_target(book)
+    assert plan.contribution_needed == pytest.approx(200_000, abs=CENT)
+    assert plan.contribution_best_within_limits == pytest.approx(71_350, abs=CENT)
+    got = flows(plan)
+    assert got["alex-401k"] + got["alex-simple"] == pytest.approx(21_000, abs=CENT)
+    assert got["alex-simple"] <= 20_000 + CENT
+    assert got["blair-457b"] == pytest.approx(28_000, abs=CENT)
+    assert got["alex-roth"] == pytest.approx(4_800, abs=CENT)
+    assert got["blair-ira"] == pytest.approx(8_000, abs=CENT)
+    assert got.get("alex-hsa", 0.0) + got.get("blair-hsa", 0.0) == pytest.approx(9_550, abs=CENT)
+    routed = contribute_amount(book, 71_350)
+    assert sum(flows(routed).values()) == pytest.approx(71_350, abs=CENT)
+    assert all(r["within_limit"] for r in routed.limit_checks or [])
+    with pytest.raises(InputError, match=r"only \$71,350\.00 of the \$71,351\.00"):
+        contribute_amount(book, 71_351)

@@ -63,6 +63,18 @@ GROUP_NAMES = {
 }
 """How a limit group reads in a sentence."""
 
+GROUP_LABELS = {
+    "elective_deferral": "402(g)",
+    "simple_ira": "SIMPLE",
+    "457b": "457(b)",
+    "annual_additions": "415(c)",
+    "ira": "IRA",
+    "roth_ira": "Roth IRA",
+    "hsa": "HSA",
+    "hsa_spouse": "HSA share",
+}
+"""A limit group in a table column."""
+
 
 UNNAMED = "owner"
 """The person a household without ``people`` is taken to be, for its limits."""
