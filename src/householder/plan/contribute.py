@@ -27,7 +27,6 @@ from householder.plan.result import Plan
 from householder.tax.limits import (
     GroupLimit,
     HouseholdLimits,
-    HsaCoverage,
     LimitAccount,
     LimitCheck,
     age_at_year_end,
@@ -121,12 +120,6 @@ class LimitContext:
                 self.notes.append(f"{pid} has no birth date: limits assume no catch-up")
             else:
                 self.ages[pid] = age_at_year_end(born, self.year)
-        self.coverage: dict[str, HsaCoverage] = {}
-        for acct in book.accounts:
-            owner = self.owner(acct)
-            if acct.spec.type is AccountType.HSA and acct.spec.hsa_coverage and owner:
-                if self.coverage.get(owner) != "family":
-                    self.coverage[owner] = acct.spec.hsa_coverage
         tax = household.tax
         self.spouses: tuple[str, str] | None = None
         if tax.filing_status.value.startswith("married") and len(household.people) >= 2:
@@ -306,6 +299,11 @@ def refuse_over_limit(
         if others
         else ""
     )
+    if binding.group == "hsa" and account.spec.hsa_coverage is None:
+        hint += (
+            "; the HSA gives no hsa_coverage, so the self-only limit applies (set "
+            "hsa_coverage: family if the HDHP covers the family)"
+        )
     raise InputError(
         f"--account {account.id}: ${amount:,.2f} is more than the ${room.room:,.2f} left of "
         f"{_holder(binding)} {binding.year} {group_name(binding.group)} limit "
