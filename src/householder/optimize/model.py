@@ -37,6 +37,7 @@ from householder.optimize.constraints import (
     TradeBounds,
 )
 from householder.optimize.data import ProblemData
+from householder.optimize.location import discount_rate
 from householder.optimize.terms import (
     CapitalGainsTax,
     ContributionCost,
@@ -50,6 +51,7 @@ from householder.optimize.terms import (
     idle_cash_weight,
 )
 from householder.optimize.variables import UNCAPPED, Variables
+from householder.tax.netting import carryover_value_rate
 
 LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
 QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
@@ -105,6 +107,14 @@ class HouseholdModel:
                     filing_status=tax.filing_status.value,
                     carry_short=carry.short_term,
                     carry_long=carry.long_term,
+                    realized_short=tax.realized_this_year.short_term,
+                    realized_long=tax.realized_this_year.long_term,
+                    carryover_value=carryover_value_rate(
+                        ordinary_rate=tax.ordinary_rate,
+                        long_term_rate=tax.long_term_rate,
+                        niit=tax.niit,
+                        discount_rate=discount_rate(book),
+                    ),
                 )
             )
         if self.v.contribution.size:

@@ -609,7 +609,14 @@ class Solver:
             for name, expr in m.terms.items()
             if expr.value is not None
         }
-        surrogate = terms.get("tax", 0.0)
+        # the year's tax alone (the objective's tax term also values the carryover left)
+        tax_term = m.tax_term
+        surrogate_expr = getattr(tax_term, "surrogate", None)
+        surrogate = (
+            float(surrogate_expr.value) * d.scale
+            if surrogate_expr is not None and surrogate_expr.value is not None
+            else terms.get("tax", 0.0)
+        )
         return Solution(
             data=d,
             buys=buys,

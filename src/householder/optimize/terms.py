@@ -120,17 +120,22 @@ def idle_cash_weight(total_bound: float) -> float:
 
 @dataclass
 class CapitalGainsTax:
-    """Tax on the plan's realized gains, a convex stand-in that never understates the exact
-    tax (:func:`householder.tax.netting.convex_tax_bound`):
+    """Tax on the year's realized gains less the value of the loss carryover left, a convex
+    stand-in that never understates it (:func:`householder.tax.netting.convex_tax_bound`):
 
     .. math::
 
         t \\ge \\rho_{st} N_{st} + \\rho_{lt} N_{lt},\\quad
         t \\ge \\rho_{lt} (N_{st} + N_{lt}),\\quad
-        t \\ge -\\rho_{ord} L
+        t \\ge -\\rho_{ord} L + \\nu (N_{st} + N_{lt} + L)
 
-    with :math:`N = -\\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per term and
-    :math:`L` the $3,000 loss limit ($1,500 married filing separately)."""
+    with :math:`N = G^0 - \\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per
+    term (:math:`G^0`: gains already realized this year, ``tax.realized_this_year``),
+    :math:`L` the $3,000 loss limit ($1,500 married filing separately) and :math:`\\nu` the
+    value of a dollar of carryover (:func:`~householder.tax.netting.carryover_value_rate`): a
+    plan that uses up carryover pays for it, one that adds to it banks its value.
+    :attr:`surrogate` is the same bound with :math:`\\nu = 0`, the year's tax alone (what the
+    plan reports as ``surrogate_tax``)."""
 
     ordinary: float
     long_term: float
@@ -138,6 +143,9 @@ class CapitalGainsTax:
     filing_status: str
     carry_short: float
     carry_long: float
+    realized_short: float = 0.0
+    realized_long: float = 0.0
+    carryover_value: float = 0.0
     name: str = "tax"
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
@@ -145,16 +153,19 @@ class CapitalGainsTax:
         w = d.scale
         n = 0.038 if self.niit else 0.0
         rho_st, rho_lt = self.ordinary + n, self.long_term + n
-        n_st = v.realized(short=True) - self.carry_short / w
-        n_lt = v.realized(short=False) - self.carry_long / w
+        n_st = v.realized(short=True) + (self.realized_short - self.carry_short) / w
+        n_lt = v.realized(short=False) + (self.realized_long - self.carry_long) / w
         t = cp.Variable(name="tax")
         limit = capital_loss_limit(self.filing_status) / w
+        gains = rho_st * n_st + rho_lt * n_lt
+        blended = rho_lt * (n_st + n_lt)
         constraints = [
-            t >= rho_st * n_st + rho_lt * n_lt,
-            t >= rho_lt * (n_st + n_lt),
-            t >= -self.ordinary * limit,
+            t >= gains,
+            t >= blended,
+            t >= -self.ordinary * limit + self.carryover_value * (n_st + n_lt + limit),
         ]
         self.variable = t
+        self.surrogate = cp.maximum(gains, blended, -self.ordinary * limit)
         return t, constraints
 
 
