@@ -95,7 +95,15 @@ def test_linear_defaults_to_25_years_and_one_sided_mixes() -> None:
         (40, 90.0),
         (30, 90.0),  # 30 years before retirement: 90 %
         (25, 90.0),
-        (10, 66.0),  # 50 + 40 * 10 / 25
+        # Vanguard Target Retirement prospectus, allocations as of 2024-09-30: the 2040, 2035
+        # and 2030 Funds held 76.5 %, 69.0 % and 61.5 % stocks (16, 11 and 6 years out)
+        (16, 76.5),
+        (11, 69.0),
+        (6, 61.5),
+        (15, 75.0),  # 2040 Fund at 2025-12-31: 74.9 % equity (plan consultant's report)
+        (10, 67.5),
+        (5, 60.0),
+        (2, 54.0),  # steeper in the last five years: 60 % to 50 %
         (0, 50.0),  # at retirement: 50 %
         (-3, 50.0 - 20.0 * 3 / 7),
         (-7, 30.0),  # seven years after: 30 %
@@ -195,9 +203,9 @@ def test_book_target_with_splits_and_a_named_person() -> None:
     )
     data["funds"][0]["classes"] = {"us_stocks": 60, "intl_stocks": 40}
     book = build_book(data)
-    # Ray retires in 2027: 3 years to go on 2024-12-31 -> 50 + 40 * 3 / 25 = 54.8 % stocks
+    # Ray retires in 2027: 3 years to go on 2024-12-31 -> 50 + 10 * 3 / 5 = 56 % stocks
     assert book.target == pytest.approx(
-        {"us_stocks": 0.548 * 0.6, "intl_stocks": 0.548 * 0.4, "bonds": 0.452}
+        {"us_stocks": 0.56 * 0.6, "intl_stocks": 0.56 * 0.4, "bonds": 0.44}
     )
 
 

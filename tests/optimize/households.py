@@ -20,6 +20,7 @@ from householder.model.book import Book
 from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.optimize import ProblemData, Solution, solve_household
+from householder.valuation.location import discount_rate
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
 from householder.tax.holding import holding_term
@@ -231,6 +232,13 @@ def households(
     carry = draw(st.sampled_from([0, 0, 0, 2000, {"short_term": 1500, "long_term": 800}]))
     if carry:
         tax["loss_carryforward"] = carry
+    realized = draw(
+        st.sampled_from(
+            [None, None, None, {"short_term": 1200}, {"short_term": -900, "long_term": 2500}]
+        )
+    )
+    if realized:
+        tax["realized_this_year"] = realized
     return household(
         accounts, funds, target=target, policy=policy, tax=tax, prices=prices, name="Generated"
     )
@@ -325,9 +333,10 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
         carryforward_short=h.tax.carryforward.short_term,
         carryforward_long=h.tax.carryforward.long_term,
     )
-    with_plan = capital_gains_tax(short, long, **kwargs).estimated_tax  # type: ignore[arg-type]
-    without = capital_gains_tax(0.0, 0.0, **kwargs).estimated_tax  # type: ignore[arg-type]
-    return short, long, with_plan - without
+    g0s, g0l = h.tax.realized_this_year.short_term, h.tax.realized_this_year.long_term
+    with_plan = capital_gains_tax(g0s + short, g0l + long, **kwargs)  # type: ignore[arg-type]
+    without = capital_gains_tax(g0s, g0l, **kwargs)  # type: ignore[arg-type]
+    return short, long, with_plan.estimated_tax - without.estimated_tax
 
 
 def identical_groups(book: Book) -> dict[str, str]:
@@ -345,11 +354,12 @@ def identical_groups(book: Book) -> dict[str, str]:
 
 
 def absolute_tax(book: Book, short: float, long: float) -> float:
-    """The year's exact capital gains tax with these nets (carryforward included)."""
+    """The year's exact capital gains tax with the plan's nets (gains already realized this
+    year and the carryforward included)."""
     t = book.household.tax
     return capital_gains_tax(
-        short,
-        long,
+        t.realized_this_year.short_term + short,
+        t.realized_this_year.long_term + long,
         ordinary_rate=t.ordinary_rate,
         long_term_rate=t.long_term_rate,
         niit=t.niit,
@@ -380,16 +390,21 @@ def washed_ratio(d: ProblemData) -> np.ndarray:
     )
 
 
-def surrogate_tax(book: Book, n_short: float, n_long: float) -> float:
-    """The model's convex stand-in on the plan's nets (carryforward subtracted), in dollars."""
+def surrogate_tax(book: Book, n_short: float, n_long: float, *, carryover: bool = True) -> float:
+    """The model's convex stand-in on the plan's nets (gains already realized this year added,
+    carryforward subtracted), in dollars; with ``carryover`` the loss carryover left beyond
+    the $3,000 deduction is worth nu = min(rho_lt + n, rho_ord) / (1 + discount) a dollar (the
+    objective's term), without it the year's tax alone (what the plan reports)."""
     t = book.household.tax
     n = 0.038 if t.niit else 0.0
-    ns = n_short - t.carryforward.short_term
-    nl = n_long - t.carryforward.long_term
+    ns = t.realized_this_year.short_term + n_short - t.carryforward.short_term
+    nl = t.realized_this_year.long_term + n_long - t.carryforward.long_term
+    limit = capital_loss_limit(t.filing_status.value)
+    nu = min(t.long_term_rate + n, t.ordinary_rate) / (1.0 + discount_rate(book))
     return max(
         (t.ordinary_rate + n) * ns + (t.long_term_rate + n) * nl,
         (t.long_term_rate + n) * (ns + nl),
-        -t.ordinary_rate * capital_loss_limit(t.filing_status.value),
+        -t.ordinary_rate * limit + (nu * (ns + nl + limit) if carryover else 0.0),
     )
 
 

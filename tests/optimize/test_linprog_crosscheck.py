@@ -24,6 +24,7 @@ from householder.io.loader import build_book
 from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize import assemble, solve_household
+from householder.valuation.location import discount_rate
 from householder.optimize.model import HouseholdModel
 from householder.tax.holding import holding_term
 from householder.tax.netting import capital_loss_limit
@@ -156,7 +157,9 @@ def linprog_plan(book: Book) -> LPResult:
     # the tax epigraph (design/model.md, "The tax term")
     nst = tax.ordinary_rate + (0.038 if tax.niit else 0.0)
     nlt = tax.long_term_rate + (0.038 if tax.niit else 0.0)
-    carry_s, carry_l = tax.carryforward.short_term, tax.carryforward.long_term
+    # N = G0 - carryforward + the plan's gains (G0: tax.realized_this_year)
+    carry_s = tax.carryforward.short_term - tax.realized_this_year.short_term
+    carry_l = tax.carryforward.long_term - tax.realized_this_year.long_term
     t_row = np.zeros(n)
     t_row[tax_col] = -1.0
     a_ub.append(nst * gains_short + nlt * gains_long + t_row)
@@ -164,8 +167,10 @@ def linprog_plan(book: Book) -> LPResult:
     a_ub.append(nlt * (gains_short + gains_long) + t_row)
     b_ub.append(nlt * (carry_s + carry_l))
     limit = capital_loss_limit(tax.filing_status.value)
-    a_ub.append(t_row)
-    b_ub.append(tax.ordinary_rate * limit)
+    # the loss credit is capped at L; a carryover left beyond it is worth nu a dollar
+    nu = min(nlt, tax.ordinary_rate) / (1.0 + discount_rate(book))
+    a_ub.append(nu * (gains_short + gains_long) + t_row)
+    b_ub.append(tax.ordinary_rate * limit + nu * (carry_s + carry_l - limit))
     if policy.max_realized_gain is not None:
         # the gains as realized: a loss a recent purchase washes offsets nothing (IRS Pub 550)
         a_ub.append(gains_short + gains_long)

@@ -79,19 +79,23 @@ def book_of(
     return build_book(data, source="test")
 
 
-def one_401k(us: float = 55_000, intl: float = 27_000, bond: float = 18_000) -> Book:
+def one_401k(
+    us: float = 55_000, intl: float = 27_000, bond: float = 18_000, kind: str = "traditional_401k"
+) -> Book:
     """One traditional 401(k), $100,000: US 55,000 / INTL 27,000 / BOND 18,000 against
-    40/30/30, i.e. us_stocks +15,000, intl_stocks −3,000, bonds −12,000 from target."""
+    40/30/30, i.e. us_stocks +15,000, intl_stocks −3,000, bonds −12,000 from target.
+    ``kind="taxable"``: the same holdings in a taxable account (no contribution limit, for
+    amounts above the 401(k)'s 2025 limit of $23,500), each at cost."""
+    basis = {"acquired": "2020-01-02"} if kind == "taxable" else {}
     return book_of(
         [
             {
                 "id": "k",
                 "owner": "pat",
-                "type": "traditional_401k",
+                "type": kind,
                 "holdings": [
-                    {"fund": "US", "value": us},
-                    {"fund": "INTL", "value": intl},
-                    {"fund": "BOND", "value": bond},
+                    {"fund": f, "value": v, **({"cost": v} if basis else {}), **basis}
+                    for f, v in (("US", us), ("INTL", intl), ("BOND", bond))
                 ],
             }
         ]
@@ -159,6 +163,18 @@ def assert_money_kept(plan: Plan) -> None:
         assert a.value_after == pytest.approx(a.value_before + a.contribution, abs=CENT), a.id
 
 
+class _AnyText(str):
+    """Equal to any non-empty string (a rule text whose wording the test does not pin)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and bool(other)
+
+    __hash__ = str.__hash__
+
+
+ANY_TEXT = _AnyText("any")
+
+
 # -- the shared Kendra case ----------------------------------------------------------------------
 @pytest.fixture
 def kendra_case(shared_cases: Path) -> dict[str, Any]:
@@ -190,6 +206,11 @@ def test_kendra_to_target(kendra: Book) -> None:
             "within_limit": True,
             "group": "elective_deferral",
             "room": pytest.approx(21333.33, abs=CENT),
+            "accounts": ["kendra-401k"],
+            "people": ["kendra"],
+            "contribution": pytest.approx(1666.67, abs=CENT),
+            "already": 0.0,
+            "rule": ANY_TEXT,
         }
     ]
     assert {r.cls: r.after for r in plan.allocation} == {
@@ -321,8 +342,9 @@ def test_larger_contribution_levels_the_two_most_underweight() -> None:
 
 def test_exactly_sufficient_contribution_reaches_target_exactly() -> None:
     """US 55,000 = 40 % of 137,500, so $37,500 is exactly enough: bonds and intl to 41,250
-    each (+23,250, +14,250), nothing to US, every class on target to the cent."""
-    plan = contribute_amount(one_401k(), 37_500)
+    each (+23,250, +14,250), nothing to US, every class on target to the cent. (A taxable
+    account: $37,500 is over a 401(k)'s limit.)"""
+    plan = contribute_amount(one_401k(kind="taxable"), 37_500)
     assert trades(plan) == {
         ("k", "BOND"): ("buy", pytest.approx(23_250, abs=CENT)),
         ("k", "INTL"): ("buy", pytest.approx(14_250, abs=CENT)),
@@ -341,8 +363,8 @@ def test_kendra_exactly_sufficient_amount_reaches_target(kendra: Book) -> None:
 
 def test_large_contribution_reaches_target_exactly() -> None:
     """$100,000: total 200,000 → 80,000 / 60,000 / 60,000; US +25,000, INTL +33,000,
-    BOND +42,000."""
-    plan = contribute_amount(one_401k(), 100_000)
+    BOND +42,000. (A taxable account: $100,000 is over a 401(k)'s limit.)"""
+    plan = contribute_amount(one_401k(kind="taxable"), 100_000)
     assert trades(plan) == {
         ("k", "US"): ("buy", pytest.approx(25_000, abs=CENT)),
         ("k", "INTL"): ("buy", pytest.approx(33_000, abs=CENT)),
@@ -385,7 +407,7 @@ def test_unnamed_money_fills_tax_advantaged_room_first() -> None:
     assert all(t.action == "buy" for a in plan.accounts for t in a.trades)
     assert_money_kept(plan)
     text = " ".join(plan.notes)
-    assert "no --account given" in text and "roth: no ira room left" in text
+    assert "no --account given" in text and "roth: no IRA room left" in text
     (check,) = plan.limit_checks or []
     assert check["limit"] == 7_000 and check["within_limit"] is True
 
@@ -473,7 +495,7 @@ def test_limit_check_counts_both_401ks_of_one_person() -> None:
     notes say so."""
     plan = contribute_amount(two_401k_book(), 10_000, "k2")
     (check,) = plan.limit_checks or []
-    assert check == {
+    assert {k: v for k, v in check.items() if k != "rule"} == {
         "person": "lee",
         "account": "k2",
         "year": 2026,
@@ -482,11 +504,18 @@ def test_limit_check_counts_both_401ks_of_one_person() -> None:
         "within_limit": True,
         "group": "elective_deferral",
         "room": 5_750.0,
+        "accounts": ["k1", "k2"],
+        "people": ["lee"],
+        "contribution": 10_000.0,
+        "already": 20_000.0,
     }
-    over = contribute_amount(two_401k_book(), 30_000, "k2")
-    (check,) = over.limit_checks or []
-    assert check["planned"] == 50_000 and check["within_limit"] is False
-    assert any("50,000.00" in n and "35,750.00" in n for n in over.notes)
+    assert "402(g)" in str(check["rule"]) and "Notice 2025-67" in str(check["rule"])
+    with pytest.raises(InputError) as refused:
+        contribute_amount(two_401k_book(), 30_000, "k2")
+    message = str(refused.value)
+    for number in ("30,000.00", "15,750.00", "35,750.00", "20,000.00", "14,250.00", "k1, k2"):
+        assert number in message, (number, message)
+    assert "leave out --account" not in message  # k1 shares the same limit: no room elsewhere
 
 
 def test_over_limit_to_target_says_so_and_gives_the_best_within_limits() -> None:
@@ -683,15 +712,15 @@ def test_withdrawal_sells_exactly_what_is_withdrawn(
 # -- after-tax basis -------------------------------------------------------------------------------
 def test_after_tax_basis_contribution_keeps_after_tax_50_50(shared_cases: Path) -> None:
     """Shared case tax-adjusted-joe.yaml (Reichenstein, 2007): $100,000 in a 401(k) at 28 % is
-    $72,000 after tax, against $72,000 of Roth bonds: 50/50 after tax. $10,000 into the Roth
-    stays 50/50 after tax: $5,000 to each."""
+    $72,000 after tax, against $72,000 of Roth bonds: 50/50 after tax. $7,000 (the 2025 IRA
+    limit) into the Roth stays 50/50 after tax: $3,500 to each."""
     doc = yaml.safe_load((shared_cases / "tax-adjusted-joe.yaml").read_text(encoding="utf-8"))
     joe = build_book(doc["household"], source="joe")
-    plan = contribute_amount(joe, 10_000, "roth")
+    plan = contribute_amount(joe, 7_000, "roth")
     assert plan.allocation_basis == "after_tax"
     assert trades(plan) == {
-        ("roth", "STK"): ("buy", pytest.approx(5_000, abs=CENT)),
-        ("roth", "BND"): ("buy", pytest.approx(5_000, abs=CENT)),
+        ("roth", "STK"): ("buy", pytest.approx(3_500, abs=CENT)),
+        ("roth", "BND"): ("buy", pytest.approx(3_500, abs=CENT)),
     }
     assert {r.cls: r.after for r in plan.allocation} == pytest.approx(
         {"stocks": 0.5, "bonds": 0.5}, abs=1e-6
@@ -755,8 +784,10 @@ def test_contribution_no_farther_from_target_than_pro_rata(
     """Property (issue 4): after ``contribute`` the household's sum of squared dollar
     deviations is no larger than after putting the money pro rata into the target mix (which
     leaves every dollar deviation where it was). Also: buys only, all of the money invested,
-    every account's value changes only by its own cash flow."""
+    every account's value changes only by its own cash flow. The amount is kept within the
+    receiving account's contribution room (more is refused: see the limit tests)."""
     book, receiver = household
+    amount = min(amount, LimitContext(book).room(book.account(receiver)).room)
     target = dict(book.target)
     before = {c: 0.0 for c in target}
     for acct in book.accounts:

@@ -18,6 +18,7 @@ from householder.tax import (
     annual_limit,
     check_limits,
     limit_group,
+    limit_groups_of,
     limit_tables,
 )
 from tests.tax.shared_cases import case_params, tax_case
@@ -127,25 +128,30 @@ def test_year_outside_the_tables_names_the_years_available() -> None:
 
 
 @pytest.mark.parametrize(
-    ("account_type", "group"),
+    ("account_type", "groups"),
     [
-        ("taxable", None),
-        ("traditional_401k", "elective_deferral"),
-        ("roth_401k", "elective_deferral"),
-        ("traditional_ira", "ira"),
-        ("roth_ira", "ira"),
-        ("hsa", "hsa"),
-        ("403b", "elective_deferral"),
-        ("roth_403b", "elective_deferral"),
-        ("457b", "elective_deferral"),
-        ("sep_ira", None),
-        ("simple_ira", "simple_ira"),
-        ("529", None),
+        ("taxable", ()),
+        ("traditional_401k", ("elective_deferral", "annual_additions")),
+        ("roth_401k", ("elective_deferral", "annual_additions")),
+        ("traditional_ira", ("ira",)),
+        ("roth_ira", ("ira", "roth_ira")),
+        ("hsa", ("hsa", "hsa_spouse")),
+        ("403b", ("elective_deferral", "annual_additions")),
+        ("roth_403b", ("elective_deferral", "annual_additions")),
+        ("457b", ("457b",)),
+        ("sep_ira", ("annual_additions",)),
+        ("simple_ira", ("elective_deferral", "simple_ira")),
+        ("529", ()),
     ],
 )
-def test_limit_group_of_every_account_type(account_type: str, group: str | None) -> None:
-    """The household format's account types (spec) and their limit groups."""
-    assert limit_group(account_type) == group
+def test_limit_groups_of_every_account_type(account_type: str, groups: tuple[str, ...]) -> None:
+    """The household format's account types and the groups of the law their money counts
+    against: 402(g) aggregates 401(k), 403(b) and SIMPLE deferrals, pre-tax and Roth (IRC
+    402(g)(3)); a governmental 457(b) has its own (457(e)(15)); SEP money is an employer
+    contribution under 415(c) (IRS, "How much salary can you defer if you're eligible for more
+    than one retirement plan?")."""
+    assert limit_groups_of(account_type) == groups
+    assert limit_group(account_type) == (groups[0] if groups else None)
 
 
 def test_unknown_account_type() -> None:
@@ -165,7 +171,8 @@ def test_age_at_year_end() -> None:
 
 
 def test_two_401ks_of_one_person_share_one_limit() -> None:
-    """IRC 402(g): one elective-deferral limit per person across all their plans."""
+    """IRC 402(g): one elective-deferral limit per person across all their plans: one row per
+    group, naming its accounts."""
     planned = [
         PlannedContribution("ann", "ann-401k", "traditional_401k", 15000, already_this_year=5000),
         PlannedContribution("ann", "ann-roth-401k", "roth_401k", 4000),
@@ -173,28 +180,30 @@ def test_two_401ks_of_one_person_share_one_limit() -> None:
         PlannedContribution("bob", "bob-401k", "traditional_401k", 23000),
     ]
     checks = check_limits(planned, year=2024, ages={"ann": 31, "bob": 31})
-    assert [(c.person, c.account, c.group) for c in checks] == [
-        ("ann", "ann-401k", "elective_deferral"),
-        ("ann", "ann-roth-401k", "elective_deferral"),
-        ("bob", "bob-401k", "elective_deferral"),
+    assert [(c.person, c.account, c.accounts, c.group) for c in checks] == [
+        ("ann", "ann-401k, ann-roth-401k", ("ann-401k", "ann-roth-401k"), "elective_deferral"),
+        ("bob", "bob-401k", ("bob-401k",), "elective_deferral"),
     ]
-    ann_401k, ann_roth, bob = checks
-    assert (ann_401k.planned, ann_401k.limit, ann_401k.within_limit) == (24000, 23000, False)
-    assert (ann_roth.planned, ann_roth.room, ann_roth.excess) == (24000, 0, 1000)
+    ann, bob = checks
+    assert (ann.planned, ann.limit, ann.within_limit, ann.room, ann.excess) == (
+        24000, 23000, False, 0, 1000
+    )
+    assert (ann.contribution, ann.already) == (19000, 5000)
     assert (bob.planned, bob.within_limit, bob.room, bob.year) == (23000, True, 0, 2024)
 
 
 def test_ira_and_hsa_checks() -> None:
-    """IRC 219(b): traditional and Roth IRA share a limit; IRC 223(b): HSA family + 55 catch-up."""
+    """IRC 219(b): traditional and Roth IRA share a limit; IRC 223(b): HSA family + 55 catch-up
+    (2025: IRA 7,000 + 1,000, Notice 2024-80; HSA family 8,550 + 1,000, Rev. Proc. 2024-25)."""
     planned = [
         PlannedContribution("cy", "cy-ira", "traditional_ira", 3000),
         PlannedContribution("cy", "cy-roth", "roth_ira", 4000),
         PlannedContribution("cy", "cy-hsa", "hsa", 9000),
     ]
     checks = check_limits(planned, year=2025, ages={"cy": 56}, hsa_coverage={"cy": "family"})
-    ira, roth, hsa = checks
+    ira, hsa = checks
+    assert (ira.group, ira.accounts) == ("ira", ("cy-ira", "cy-roth"))
     assert (ira.planned, ira.limit, ira.room, ira.within_limit) == (7000, 8000, 1000, True)
-    assert roth.planned == 7000
     assert (hsa.limit, hsa.within_limit, hsa.room) == (9550, True, 550)
 
 
@@ -207,17 +216,24 @@ def test_missing_age_and_bad_amounts() -> None:
 
 
 @given(
-    amounts=st.lists(st.floats(0, 20000), min_size=1, max_size=4),
+    amounts=st.lists(st.floats(0.01, 20000), min_size=1, max_size=4),
     year=st.sampled_from(YEARS),
     age=st.integers(18, 90),
 )
-def test_rows_of_one_group_agree(amounts: list[float], year: int, age: int) -> None:
-    """Every account of one person's group reports the same total, limit and verdict."""
+def test_403b_and_457b_rows_are_separate_groups(
+    amounts: list[float], year: int, age: int
+) -> None:
+    """A 403(b) and a governmental 457(b) of one person: two limits side by side (IRC
+    457(e)(15)), each the sum of its own accounts against its own limit."""
     planned = [
         PlannedContribution("p", f"acct{i}", "403b" if i % 2 else "457b", amount)
         for i, amount in enumerate(amounts)
     ]
     checks = check_limits(planned, year=year, ages={"p": age})
-    assert len({(c.planned, c.limit, c.within_limit, c.room) for c in checks}) == 1
-    assert checks[0].planned == pytest.approx(sum(amounts))
-    assert checks[0].limit == annual_limit("elective_deferral", year, age)
+    by_group = {c.group: c for c in checks}
+    assert set(by_group) == {"457b", "elective_deferral"} if len(amounts) > 1 else {"457b"}
+    gov = by_group["457b"]
+    assert gov.planned == pytest.approx(sum(amounts[0::2]))
+    assert gov.limit == annual_limit("elective_deferral", year, age)  # the same dollar figure
+    if len(amounts) > 1:
+        assert by_group["elective_deferral"].planned == pytest.approx(sum(amounts[1::2]))

@@ -12,6 +12,8 @@ from householder.errors import InputError
 from householder.tax import (
     capital_gains_tax,
     capital_loss_limit,
+    carryover_used,
+    carryover_value_rate,
     convex_tax_bound,
     net_capital_gains,
 )
@@ -217,3 +219,46 @@ def test_more_gain_never_means_less_tax(
     before = tax(short, long)
     after = tax(short + bump, long) if to_short else tax(short, long + bump)
     assert after >= before - 1e-9 * (1 + abs(short) + abs(long) + bump)
+
+
+@given(
+    short=money,
+    long=money,
+    rates=rate_pairs,
+    niit=st.booleans(),
+    status=statuses,
+    discount=st.floats(0, 0.3),
+)
+def test_surrogate_with_carryover_value_never_understates(
+    short: float, long: float, rates: tuple[float, float], niit: bool, status: str, discount: float
+) -> None:
+    """With the carryover valued at nu = min(rho_lt + n, rho_ord) / (1 + discount) a dollar,
+    the optimizer's stand-in is >= the exact tax less nu x the carryover left, and equal to it
+    beyond the loss limit when its third piece is the largest (docs/plan.md)."""
+    ordinary, long_term = rates
+    assume(long_term + (0.038 if niit else 0.0) <= ordinary)
+    kwargs: dict[str, Any] = {"ordinary_rate": ordinary, "long_term_rate": long_term, "niit": niit}
+    nu = carryover_value_rate(discount_rate=discount, **kwargs)
+    exact = capital_gains_tax(short, long, filing_status=status, **kwargs)
+    left = exact.carryforward_short + exact.carryforward_long
+    bound = convex_tax_bound(short, long, filing_status=status, carryover_value=nu, **kwargs)
+    tol = 1e-9 * (1 + abs(short) + abs(long))
+    assert bound >= exact.estimated_tax - nu * left - tol
+    assert bound <= convex_tax_bound(short, long, filing_status=status, **kwargs) + tol
+
+
+def test_carryover_value_rate_and_use() -> None:
+    """nu = min(rho_lt + 3.8 % NIIT, rho_ord) / (1 + discount): 15 % at a 0 discount, 20 % +
+    3.8 % = 23.8 % capped by a 22 % ordinary rate; the carryover a plan uses up is the
+    carryover without it less with it (Pub 544's Sampsons: $7,000 net loss → $4,000 carried;
+    a $1,000 gain on top → $3,000 carried: $1,000 used)."""
+    assert carryover_value_rate(ordinary_rate=0.24, long_term_rate=0.15) == 0.15
+    assert carryover_value_rate(
+        ordinary_rate=0.22, long_term_rate=0.20, niit=True, discount_rate=0.1
+    ) == pytest.approx(0.22 / 1.1)
+    without = net_capital_gains([], [-7000], filing_status="married_joint")
+    with_plan = net_capital_gains([], [-7000, 1000], filing_status="married_joint")
+    assert (without.carryforward, with_plan.carryforward) == (4000, 3000)
+    assert carryover_used(with_plan, without) == 1000
+    with pytest.raises(InputError, match="carryover_value"):
+        convex_tax_bound(0, -9000, ordinary_rate=0.24, long_term_rate=0.15, carryover_value=0.2)

@@ -77,6 +77,49 @@ def test_rev_rul_2008_5_replacement_in_an_ira(account_type: str) -> None:
     assert allowed_loss(sale, [wash]) == 0
 
 
+def test_vita_replacement_lot_carries_the_basis_and_the_holding_period() -> None:
+    """IRS VITA Case Study 1 / Pub 550 "Wash Sales": the replacement's basis is its $800 cost
+    plus the $250 disallowed loss, $1,050 (IRC 1091(d)); its holding period includes the sold
+    shares' (IRC 1223(3), Pub 550): shares bought 2023-12-01 and sold 2024-03-15 (105 days),
+    replaced 2024-03-25: the replacement counts as acquired 105 days before 2024-03-25."""
+    case = wash_case("IRS VITA")
+    sale = loss_sale(
+        case["sold"]["shares"],
+        case["sold"]["proceeds"],
+        case["bought"]["cost"],
+        acquired=date(2023, 12, 1),
+    )
+    replacement = buy(
+        case["repurchased_within_30_days"]["shares"], case["repurchased_within_30_days"]["cost"]
+    )
+    (wash,) = detect_wash_sales([sale], [replacement])
+    assert wash.replacement_cost == 800
+    assert wash.replacement_basis == case["expected"]["replacement_basis"]
+    assert (SOLD - date(2023, 12, 1)).days == 105
+    assert wash.replacement_acquired == date(2024, 3, 25) - timedelta(days=105)
+    assert wash.replacement_acquired == date(2023, 12, 11)
+
+
+def test_replacement_bought_before_the_sale_runs_from_the_sold_shares_date() -> None:
+    """A replacement bought within the 30 days *before* the sale (IRC 1091(a)) already runs
+    during the overlap; its holding period includes the sold shares' (Treas. Reg.
+    1.1223-1(d)), so it starts when the sold shares were acquired, not earlier."""
+    sale = loss_sale(acquired=date(2023, 6, 1))
+    (wash,) = detect_wash_sales([sale], [buy(days=-20)])
+    assert wash.replacement_acquired == date(2023, 6, 1)
+    bought_first = detect_wash_sales(
+        [loss_sale(acquired=SOLD - timedelta(days=5))], [buy(days=-20)]
+    )
+    assert bought_first[0].replacement_acquired == SOLD - timedelta(days=20)
+
+
+def test_ira_replacement_has_no_adjusted_lot() -> None:
+    """Rev. Rul. 2008-5: no basis added in an IRA, so no holding period to carry either."""
+    sale = loss_sale(acquired=date(2023, 6, 1))
+    (wash,) = detect_wash_sales([sale], [buy(account_type="roth_ira")])
+    assert not wash.replacement_taxable and wash.replacement_acquired is None
+
+
 def test_partial_wash_is_pro_rata_by_shares() -> None:
     """IRS Pub 550 / Treas. Reg. 1.1091-1(c): 40 of 100 shares replaced: 40 % of the loss."""
     sale = loss_sale()

@@ -9,6 +9,8 @@ from householder import __version__
 from householder.cli.contribute import contribute
 from householder.cli.drift import drift
 from householder.cli.glide import glide
+from householder.cli.import_ import import_
+from householder.cli.init import init
 from householder.cli.locate import locate
 from householder.cli.plan import plan
 from householder.cli.schema import schema
@@ -19,7 +21,8 @@ app = typer.Typer(
     name="householder",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Plan a whole household's investments at once: drift, plan, contribute, locate, "
         "glide, tdf."
@@ -50,6 +53,8 @@ app.command()(locate)
 app.command()(glide)
 app.command()(tdf)
 app.command()(schema)
+app.command(name="import")(import_)
+app.command()(init)
 
 
 def main() -> None:

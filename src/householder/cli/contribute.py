@@ -76,14 +76,19 @@ def contribute(
 
 
 def limit_table(checks: list[dict[str, object]]) -> Table:
+    """One row per limit group the money counts against (docs/contribute.md)."""
+    from householder.plan.contribute import GROUP_LABELS
+
     table = Table(
         title="Contribution limits",
-        headers=["person", "account", "year", "limit", "planned", "fits"],
+        headers=["person", "group", "account", "year", "limit", "planned", "fits"],
+        justify=["left", "left", "left", "right", "right", "right", "right"],
     )
     for c in checks:
         table.rows.append(
             [
                 str(c["person"]),
+                GROUP_LABELS.get(str(c.get("group", "")), str(c.get("group", ""))),
                 str(c["account"]),
                 str(c["year"]),
                 money(float(c["limit"])),  # type: ignore[arg-type]

@@ -9,9 +9,9 @@ the date):
 - ``age-in-bonds``: :math:`s = 100 - a` (the same as ``100-age``).
 - ``linear``: ``start`` while :math:`t \\ge Y` (``years``, default 25), ``end`` from retirement
   on (:math:`t \\le 0`), a straight line between: :math:`s = s_e + (s_s - s_e)\\,t / Y`.
-- ``vanguard``: like Vanguard's published Target Retirement glide path (approximate): 90 %
-  until 25 years before retirement, a straight line to 50 % at retirement, then to 30 % seven
-  years after retirement, flat after that.
+- ``vanguard``: Vanguard's Target Retirement glide path as its funds publish it
+  (:data:`VANGUARD_PATH`): 90 % until 25 years before retirement, 1.5 points a year less to
+  60 % five years before, 50 % at retirement, then to 30 % seven years after, flat after that.
 
 The person is ``glide.person`` or the household's first; the retirement year is the person's
 ``retirement_year``, else the year they turn 65. Ages are whole years: completed years on the
@@ -30,13 +30,34 @@ from householder.model.household import Glide, Household, Person, target_leaves
 RETIREMENT_AGE = 65
 """The retirement age assumed when a person has no ``retirement_year``."""
 
-VANGUARD_PATH: tuple[tuple[int, float], ...] = ((25, 90.0), (0, 50.0), (-7, 30.0))
-"""(years to retirement, stock percent) corners of the Vanguard-like path, linear between,
-flat outside. Source: Vanguard's published Target Retirement glide path ("Our approach to
-target-date funds", institutional.vanguard.com; "TDF glide-path essentials: setting the right
-starting point", 2025): 90 % equity until 25 years before the target date, about 50 % at it,
-30 % (the Target Retirement Income fund) about seven years after. Approximate: Vanguard's own
-path is not a straight line between those points, and its bond sleeve changes make-up too."""
+VANGUARD_PATH: tuple[tuple[int, float], ...] = ((25, 90.0), (5, 60.0), (0, 50.0), (-7, 30.0))
+"""(years to retirement, stock percent) corners of the Vanguard path, linear between, flat
+outside: 90 % until 25 years before the target date, 1.5 points a year less to 60 % five years
+before it, 50 % at it, 30 % (the Target Retirement Income fund) seven years after.
+
+Fitted to the funds' published allocations, with *t* in whole years (target year − the year):
+
+====================================  ===  ================  ===============
+Vanguard Target Retirement fund, date  t   published stocks  this path
+====================================  ===  ================  ===============
+2040 Fund, 2024-09-30                  16  76.5 %            76.5 %
+2035 Fund, 2024-09-30                  11  69.0 %            69.0 %
+2030 Fund, 2024-09-30                   6  61.5 %            61.5 %
+2030 Fund, 2021-09-30                   9  65.6 %            66.0 %
+2040 Fund, 2025-12-31                  15  74.9 %            75.0 %
+====================================  ===  ================  ===============
+
+Sources: Vanguard Target Retirement Funds prospectus and summary prospectuses (allocations "as
+of September 30": 2024: 2030 Fund 36.7 % U.S. + 24.8 % foreign stocks, 2035 Fund 41.4 + 27.6,
+2040 Fund 46.3 + 30.2; 2021: 2030 Fund 39.1 + 26.5), a plan consultant's quarterly report for
+Dec 31, 2025 (2040 Fund: equity 74.9 %), and Vanguard's description of the path ("Our approach
+to target-date funds", institutional.vanguard.com): 90 % equity until about 25 years before the
+target date, about 50 % at it, and within seven years after it "similar to that of the Target
+Retirement Income Fund" (about 30 %). The straight line from 90 % at 25 years to 50 % at the
+target date (1.6 points a year) that this rule used before ran 1 to 2 points below the published
+mixes five to sixteen years out; the funds fall 1.5 points a year, then faster in the last five.
+Still an approximation: Vanguard's bond sleeve also changes make-up (more short-term TIPS near
+and after the target date)."""
 
 VANGUARD_YEARS_PAST = 8
 """How far past retirement ``householder glide`` shows a ``vanguard`` path (flat after +7)."""

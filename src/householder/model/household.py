@@ -97,6 +97,14 @@ class LossCarryforward(Frozen):
     long_term: NonNegativeMoney = 0.0
 
 
+class RealizedThisYear(Frozen):
+    """Net capital gains (+) or losses (−) already realized in the ``as_of`` year, by term;
+    the plan's gains net with them (Schedule D lines 1-7 and 8-15)."""
+
+    short_term: Money = 0.0
+    long_term: Money = 0.0
+
+
 class TaxProfile(Frozen):
     filing_status: FilingStatus = FilingStatus.SINGLE
     ordinary_rate: Rate = Field(default=0.22, ge=0, le=0.8)
@@ -104,6 +112,11 @@ class TaxProfile(Frozen):
     retirement_rate: Rate | None = Field(default=None, ge=0, le=0.8)
     niit: bool = False
     loss_carryforward: NonNegativeMoney | LossCarryforward = 0.0
+    realized_this_year: RealizedThisYear = RealizedThisYear()
+    """Gains and losses already realized this year: netting and the loss limit start there."""
+    magi: NonNegativeMoney | None = None
+    """Modified AGI for Roth IRA purposes (IRS Pub 590-A, Worksheet 2-1) of the ``as_of`` year;
+    with it ``contribute`` checks the Roth IRA income limit (408A(c)(3))."""
 
     @property
     def retirement(self) -> float:

@@ -1,6 +1,6 @@
 """Whole shares exactly: one mixed-integer solve (HiGHS through cvxpy).
 
-The alternative to :class:`householder.optimize.solve.Solver`'s continuous-then-repair steps.
+The alternative to the continuous-then-repair steps of :class:`householder.optimize.steps.WholeShares`.
 Integer share counts for every whole-share trade; tracking in L1 (HiGHS takes no quadratic
 objective with integers), weighted to dominate every cost:
 

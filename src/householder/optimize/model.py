@@ -129,6 +129,12 @@ class HouseholdModel:
         terms = {
             name: float(expr.value) for name, expr in self.terms.items() if expr.value is not None
         }
+        surrogate = getattr(self.tax_term, "surrogate", None)
+        surrogate_tax = (
+            float(surrogate.value)
+            if surrogate is not None and surrogate.value is not None
+            else terms.get("tax", 0.0)
+        )
         return Point(
             values={k: np.array(x, copy=True) for k, x in raw.items() if x is not None},
             buys=buys,
@@ -139,6 +145,7 @@ class HouseholdModel:
             deviation=np.asarray(v.deviation().value, dtype=float).reshape(-1) * d.scale,
             total=float(v.total().value) * d.scale,
             terms=terms,
+            surrogate_tax=surrogate_tax,
         )
 
     @property

@@ -142,7 +142,7 @@ def finish(ctx: Context, state: State) -> Solution:
         notes=list(state.notes),
         log=ctx.model.log,
         steps=ctx.steps,
-        surrogate_tax=terms.get("tax", 0.0),
+        surrogate_tax=point.surrogate_tax * d.scale,
         objective_terms=terms,
     )
 

@@ -105,6 +105,9 @@ class Point:
     """:math:`\\mathbf 1^\\top y` after the trades (dollars)."""
     terms: dict[str, float]
     """Objective term → value (scaled)."""
+    surrogate_tax: float = 0.0
+    """The tax term's stand-in for the year's tax alone, without the carryover's value
+    (scaled; :attr:`CapitalGainsTax.surrogate`)."""
 
     @property
     def cost(self) -> float:

@@ -14,8 +14,9 @@ import cvxpy as cp
 import numpy as np
 
 from householder.optimize.data import ProblemData
+from householder.valuation.location import discount_rate
 from householder.optimize.variables import Variables
-from householder.tax.netting import capital_loss_limit
+from householder.tax.netting import capital_loss_limit, carryover_value_rate
 from householder.tax.rates import TaxRates
 
 
@@ -140,40 +141,58 @@ def idle_cash_weight(total_bound: float) -> float:
 
 @dataclass
 class CapitalGainsTax:
-    """Tax on the plan's realized gains, a convex stand-in that never understates the exact
-    tax (:func:`householder.tax.netting.convex_tax_bound`):
+    """Tax on the year's realized gains less the value of the loss carryover left, a convex
+    stand-in that never understates it (:func:`householder.tax.netting.convex_tax_bound`):
 
     .. math::
 
         t \\ge \\rho_{st} N_{st} + \\rho_{lt} N_{lt},\\quad
         t \\ge \\rho_{lt} (N_{st} + N_{lt}),\\quad
-        t \\ge -\\rho_{ord} L
+        t \\ge -\\rho_{ord} L + \\nu (N_{st} + N_{lt} + L)
 
-    with :math:`N = -\\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per term and
-    :math:`L` the $3,000 loss limit ($1,500 married filing separately)."""
+    with :math:`N = G^0 - \\text{carryforward} + \\sum_{\\ell} \\gamma_\\ell s_\\ell` per
+    term (:math:`G^0`: gains already realized this year, ``tax.realized_this_year``),
+    :math:`L` the $3,000 loss limit ($1,500 married filing separately) and :math:`\\nu` the
+    value of a dollar of carryover (:func:`~householder.tax.netting.carryover_value_rate`): a
+    plan that uses up carryover pays for it, one that adds to it banks its value.
+    :attr:`surrogate` is the same bound with :math:`\\nu = 0`, the year's tax alone (what the
+    plan reports as ``surrogate_tax``)."""
 
     rates: TaxRates
+    carryover_value: float = 0.0
     name: str = "tax"
 
     @classmethod
     def from_problem(cls, data: ProblemData) -> CapitalGainsTax | None:
-        return cls(data.facts.rates) if data.has_lots else None
+        if not data.has_lots:
+            return None
+        r = data.facts.rates
+        value = carryover_value_rate(
+            ordinary_rate=r.ordinary,
+            long_term_rate=r.long_term,
+            niit=r.niit,
+            discount_rate=discount_rate(data.book),
+        )
+        return cls(r, value)
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         d = v.data
         w = d.scale
         r = self.rates
         rho_st, rho_lt = r.short_gain_rate, r.gain_rate
-        n_st = v.realized(short=True) - r.carry_short / w
-        n_lt = v.realized(short=False) - r.carry_long / w
+        n_st = v.realized(short=True) + (r.realized_short - r.carry_short) / w
+        n_lt = v.realized(short=False) + (r.realized_long - r.carry_long) / w
         t = cp.Variable(name="tax")
         limit = capital_loss_limit(r.filing_status) / w
+        gains = rho_st * n_st + rho_lt * n_lt
+        blended = rho_lt * (n_st + n_lt)
         constraints = [
-            t >= rho_st * n_st + rho_lt * n_lt,
-            t >= rho_lt * (n_st + n_lt),
-            t >= -r.ordinary * limit,
+            t >= gains,
+            t >= blended,
+            t >= -r.ordinary * limit + self.carryover_value * (n_st + n_lt + limit),
         ]
         self.variable = t
+        self.surrogate = cp.maximum(gains, blended, -r.ordinary * limit)
         return t, constraints
 
 

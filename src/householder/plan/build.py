@@ -17,8 +17,10 @@ from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize.data import ProblemData
 from householder.optimize.solve import Solution
+from householder.valuation.location import discount_rate
 from householder.plan.result import (
     AccountPlan,
+    AdjustedLot,
     AllocationRow,
     Costs,
     Fees,
@@ -30,8 +32,8 @@ from householder.plan.result import (
     WashSaleLine,
 )
 from householder.tax.holding import holding_term
-from householder.tax.netting import capital_gains_tax
-from householder.tax.wash import Purchase, Sale, detect_wash_sales
+from householder.tax.netting import capital_gains_tax, carryover_used, carryover_value_rate
+from householder.tax.wash import Purchase, Sale, WashSale, detect_wash_sales
 
 CENT = 0.01
 DUST = 0.05
@@ -145,8 +147,10 @@ def _match_lots(
 def exact_tax(
     book: Book, d: ProblemData, rt: RoundedTrades
 ) -> tuple[TaxSummary, dict[int, LotLine]]:
-    """The plan's tax by the exact judge: lot gains by term, wash sales across every account,
-    netting with the carryforward, minus what the household would owe without the plan."""
+    """The plan's tax by the exact judge: lot gains by term, wash sales across every account
+    (with their replacement lots), netting with the gains already realized this year and the
+    carryforward, minus what the household would owe without the plan; and the carryover the
+    plan uses up, valued."""
     tax = book.household.tax
     lots = {
         (a.id, p.fund, lot.id): (a, p, lot)
@@ -175,6 +179,7 @@ def exact_tax(
                 proceeds,
                 cost,
                 lot_id=lot.id,
+                acquired=lot.acquired,
             )
         )
         lot_lines[i] = LotLine(
@@ -244,6 +249,7 @@ def exact_tax(
         else:
             long += gain
     carry = tax.carryforward
+    realized = tax.realized_this_year
     kwargs = dict(
         ordinary_rate=tax.ordinary_rate,
         long_term_rate=tax.long_term_rate,
@@ -252,8 +258,21 @@ def exact_tax(
         carryforward_short=carry.short_term,
         carryforward_long=carry.long_term,
     )
-    with_plan = capital_gains_tax(short, long, **kwargs)  # type: ignore[arg-type]
-    without = capital_gains_tax(0.0, 0.0, **kwargs)  # type: ignore[arg-type]
+    # the plan's gains net with what the year already realized; both sides start from there
+    with_plan = capital_gains_tax(
+        realized.short_term + short, realized.long_term + long, **kwargs  # type: ignore[arg-type]
+    )
+    without = capital_gains_tax(
+        realized.short_term, realized.long_term, **kwargs  # type: ignore[arg-type]
+    )
+    used = carryover_used(with_plan, without)
+    value_rate = carryover_value_rate(
+        ordinary_rate=tax.ordinary_rate,
+        long_term_rate=tax.long_term_rate,
+        niit=tax.niit,
+        discount_rate=discount_rate(book),
+    )
+    wash_lines, adjusted = _wash_sale_lines(book, washes)
     return TaxSummary(
         short_term_gain=round(short, 2) + 0.0,
         long_term_gain=round(long, 2) + 0.0,
@@ -261,17 +280,65 @@ def exact_tax(
         surrogate_tax=0.0,
         loss_deduction=round(with_plan.deduction - without.deduction, 2) + 0.0,
         carryforward=round(with_plan.carryforward_short + with_plan.carryforward_long, 2),
-        wash_sales=[
+        carryforward_used=round(used, 2) + 0.0,
+        carryforward_used_value=round(used * value_rate, 2) + 0.0,
+        wash_sales=wash_lines,
+        adjusted_lots=adjusted,
+    ), lot_lines
+
+
+def _wash_sale_lines(
+    book: Book, washes: list[WashSale]
+) -> tuple[list[WashSaleLine], list[AdjustedLot]]:
+    """Each wash sale with its replacement, and the replacement lots a taxable purchase turns
+    into (IRC 1091(d), 1223(3)): the plan's buys and the held lots it matched, each matched
+    part carved out as its own lot with the added basis and the tacked holding period."""
+    lines: list[WashSaleLine] = []
+    adjusted: list[AdjustedLot] = []
+    counts: dict[str, int] = {}
+    for w in washes:
+        purchase = w.purchase
+        priced = book.prices.get(purchase.security) is not None
+        in_plan = not purchase.lot_id  # the plan's own buys carry no lot id
+        acquired = w.replacement_acquired
+        lot_id: str | None = None
+        if w.replacement_taxable and acquired is not None:
+            base = purchase.lot_id or f"{purchase.security}-{purchase.acquired:%Y%m%d}"
+            counts[base] = counts.get(base, 0) + 1
+            lot_id = f"{base}-W{counts[base]}"
+            adjusted.append(
+                AdjustedLot(
+                    account=purchase.account_id,
+                    fund=purchase.security,
+                    id=lot_id,
+                    shares=round(w.shares, 6) if priced else None,
+                    value=round(w.replacement_cost, 2),
+                    cost=round(w.replacement_basis, 2),
+                    acquired=acquired.isoformat(),
+                    bought=purchase.acquired.isoformat(),
+                    from_lot=None if in_plan else purchase.lot_id,
+                    wash_of=w.sale.lot_id,
+                )
+            )
+        lines.append(
             WashSaleLine(
                 account=w.sale.account_id,
                 fund=w.sale.security,
                 lot=w.sale.lot_id,
                 loss_disallowed=round(w.loss_disallowed, 2),
-                replacement_account=w.purchase.account_id,
+                replacement_account=purchase.account_id,
+                shares=round(w.shares, 6) if priced else None,
+                replacement_fund=purchase.security,
+                replacement_lot=lot_id,
+                replacement_bought=purchase.acquired.isoformat(),
+                replacement_shares=round(w.shares, 6) if priced else None,
+                replacement_cost=round(w.replacement_cost, 2),
+                basis_added=round(w.basis_adjustment, 2),
+                replacement_basis=round(w.replacement_basis, 2),
+                replacement_acquired=None if acquired is None else acquired.isoformat(),
             )
-            for w in washes
-        ],
-    ), lot_lines
+        )
+    return lines, adjusted
 
 
 def build_plan(sol: Solution, command: str = "plan") -> Plan:

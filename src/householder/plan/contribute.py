@@ -6,7 +6,10 @@ Where the money goes without ``--account`` (a documented rule, not an optimizati
 model does not see the tax of contributing itself — a traditional deduction now against Roth
 growth later): tax-advantaged room first, in the order HSA (deductible in, untaxed out for
 medical costs), IRA, employer plans (401(k)/403(b)/457(b), usually reachable only by payroll),
-then taxable (no limit), each up to the owner's remaining room for the ``as_of`` year. The
+then taxable (no limit), each up to the least room left in any limit group it counts against for
+the ``as_of`` year (:mod:`householder.tax.limits`: a SIMPLE IRA shares the 402(g) limit with a
+401(k), spouses share a family HSA limit, ...). No mode puts a dollar above a group's room: the
+excess goes to accounts with room (taxable last), or the command refuses with the numbers. The
 optimizer then chooses the funds. Withdrawals drain taxable accounts first (losses and
 high-basis lots first, by the tax term), then tax-deferred, then Roth and HSA.
 """
@@ -23,13 +26,12 @@ from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
 from householder.tax.limits import (
-    HsaCoverage,
+    GroupLimit,
+    HouseholdLimits,
+    LimitAccount,
     LimitCheck,
-    PlannedContribution,
     age_at_year_end,
-    annual_limit,
-    check_limits,
-    limit_group,
+    household_limits,
 )
 
 CONTRIBUTION_ORDER: dict[AccountType, int] = {
@@ -49,6 +51,38 @@ CONTRIBUTION_ORDER: dict[AccountType, int] = {
 
 WITHDRAWAL_ORDER = {Treatment.TAXABLE: 0, Treatment.TAX_DEFERRED: 1, Treatment.TAX_EXEMPT: 2}
 
+GROUP_NAMES = {
+    "elective_deferral": "402(g) elective-deferral",
+    "simple_ira": "SIMPLE IRA",
+    "457b": "457(b)",
+    "annual_additions": "415(c) annual-additions",
+    "ira": "IRA",
+    "roth_ira": "Roth IRA (income-limited)",
+    "hsa": "HSA",
+    "hsa_spouse": "HSA (own share)",
+}
+"""How a limit group reads in a sentence."""
+
+GROUP_LABELS = {
+    "elective_deferral": "402(g)",
+    "simple_ira": "SIMPLE",
+    "457b": "457(b)",
+    "annual_additions": "415(c)",
+    "ira": "IRA",
+    "roth_ira": "Roth IRA",
+    "hsa": "HSA",
+    "hsa_spouse": "HSA share",
+}
+"""A limit group in a table column."""
+
+
+UNNAMED = "owner"
+"""The person a household without ``people`` is taken to be, for its limits."""
+
+
+def group_name(group: str) -> str:
+    return GROUP_NAMES.get(group, group.replace("_", " "))
+
 
 @dataclass(frozen=True)
 class Room:
@@ -57,19 +91,29 @@ class Room:
     account: str
     person: str | None
     group: str | None
+    """The group that binds (the least room), None where there is no personal limit."""
     room: float
     """Dollars (inf where there is no personal limit)."""
 
 
 class LimitContext:
-    """Each person's limits and what they already contributed this year, by limit group."""
+    """The household's limit groups for the ``as_of`` year (:mod:`householder.tax.limits`):
+    each person's age on December 31, HSA coverage, the married couple, and what every account
+    already holds of its limits this year."""
 
     def __init__(self, book: Book) -> None:
         self.book = book
         self.year = book.as_of.year
         self.notes: list[str] = []
-        people = {p.id: p for p in book.household.people}
+        household = book.household
+        people = {p.id: p for p in household.people}
         self.ages: dict[str, int] = {}
+        if not people:
+            self.ages[UNNAMED] = 0
+            self.notes.append(
+                "the file names no people: contribution limits are checked for one person of "
+                "unknown age, without catch-ups (add people: with birth dates)"
+            )
         for pid, person in people.items():
             born = person.birth_date or person.year_of_birth
             if born is None:
@@ -77,65 +121,102 @@ class LimitContext:
                 self.notes.append(f"{pid} has no birth date: limits assume no catch-up")
             else:
                 self.ages[pid] = age_at_year_end(born, self.year)
-        self.coverage: dict[str, HsaCoverage] = {}
+        tax = household.tax
+        self.spouses: tuple[str, str] | None = None
+        if tax.filing_status.value.startswith("married") and len(household.people) >= 2:
+            first, second = household.people[0].id, household.people[1].id
+            self.spouses = (first, second)
+            if len(household.people) > 2:
+                self.notes.append(
+                    f"filing status {tax.filing_status.value}: {first} and {second} (the first "
+                    "two people) are taken as the married couple for the HSA limits"
+                )
+        accounts = []
         for acct in book.accounts:
-            owner = self.owner(acct)
-            if acct.spec.type is AccountType.HSA and acct.spec.hsa_coverage and owner:
-                self.coverage[owner] = acct.spec.hsa_coverage
+            contrib = acct.spec.contributions
+            accounts.append(
+                LimitAccount(
+                    acct.id,
+                    acct.spec.type.value,
+                    self.owner(acct),
+                    acct.spec.hsa_coverage,
+                    (contrib.this_year or 0.0) if contrib else 0.0,
+                    contrib.employer if contrib else 0.0,
+                )
+            )
+        self.limits: HouseholdLimits = household_limits(
+            accounts,
+            year=self.year,
+            ages=self.ages,
+            spouses=self.spouses,
+            filing_status=tax.filing_status.value,
+            magi=tax.magi,
+        )
+        self.notes.extend(self.limits.notes)
 
     def owner(self, account: AccountBook) -> str | None:
+        """The person whose limits the account's money counts against: its owner; the one
+        person of a one-person household; :data:`UNNAMED` when the file names no people."""
         owner = account.spec.owner
-        if owner is None and len(self.book.household.people) == 1:
-            return self.book.household.people[0].id
+        people = self.book.household.people
+        if owner is None and len(people) == 1:
+            return people[0].id
+        if owner is None and not people:
+            return UNNAMED
         return None if owner == "joint" else owner
 
-    def already(self, person: str, group: str) -> float:
-        total = 0.0
-        for acct in self.book.accounts:
-            if self.owner(acct) == person and limit_group(acct.spec.type.value) == group:
-                contrib = acct.spec.contributions
-                total += (contrib.this_year or 0.0) if contrib else 0.0
-        return total
+    def groups(self, account: str) -> list[GroupLimit]:
+        """The limit groups ``account``'s money counts against."""
+        return self.limits.of(account)
 
     def limit(self, person: str, group: str) -> float:
-        coverage: HsaCoverage = self.coverage.get(person, "self")
-        return annual_limit(group, self.year, self.ages.get(person, 0), hsa_coverage=coverage)
+        """``person``'s limit of ``group`` this year (as the household's groups hold it)."""
+        for g in self.limits.groups:
+            if g.group == group and g.holder == person:
+                return g.limit
+        raise KeyError(f"{person} has no {group} limit group")
 
-    def room(self, account: AccountBook) -> Room:
-        group = limit_group(account.spec.type.value)
+    def room(self, account: AccountBook, used: dict[str, float] | None = None) -> Room:
+        """What ``account`` may still take this year (less ``used``: money already routed to
+        accounts by id), and the group that binds."""
+        groups = self.groups(account.id)
         person = self.owner(account)
-        if group is None:
+        if not groups:
             return Room(account.id, person, None, float("inf"))
-        if person is None:
-            return Room(account.id, None, group, 0.0)
-        room = max(0.0, self.limit(person, group) - self.already(person, group))
-        return Room(account.id, person, group, room)
+        used = used or {}
+
+        def left(g: GroupLimit) -> float:
+            return g.room - sum(used.get(a, 0.0) for a in g.accounts)
+
+        binding = min(groups, key=left)
+        return Room(account.id, person, binding.group, max(0.0, left(binding)))
+
+    def binding(self, account: AccountBook, used: dict[str, float] | None = None) -> GroupLimit:
+        """The group with the least room left for ``account`` (it must have one)."""
+        groups = self.groups(account.id)
+        used = used or {}
+        return min(groups, key=lambda g: g.room - sum(used.get(a, 0.0) for a in g.accounts))
 
     def checks(self, amounts: dict[str, float]) -> list[LimitCheck]:
-        planned = []
-        for acct_id, amount in amounts.items():
-            acct = self.book.account(acct_id)
-            person = self.owner(acct)
-            if person is None or limit_group(acct.spec.type.value) is None:
-                continue
-            planned.append(PlannedContribution(person, acct.id, acct.spec.type.value, amount))
-        # what was already contributed counts once per person and group
-        seen: set[tuple[str, str]] = set()
-        with_already = []
-        for pc in planned:
-            group = limit_group(pc.account_type)
-            assert group is not None
-            key = (pc.person, group)
-            already = 0.0 if key in seen else self.already(pc.person, group)
-            seen.add(key)
-            with_already.append(
-                PlannedContribution(pc.person, pc.account_id, pc.account_type, pc.amount, already)
-            )
-        if not with_already:
+        """One row per limit group that ``amounts`` (dollars by account) put money into."""
+        return self.limits.check(amounts)
+
+    def roth_note(self, amounts: dict[str, float]) -> list[str]:
+        """A note when money goes to a Roth IRA whose income limit cannot be checked."""
+        if self.book.household.tax.magi is not None:
             return []
-        return check_limits(
-            with_already, year=self.year, ages=self.ages, hsa_coverage=self.coverage
-        )
+        roth = [
+            a
+            for a, amount in amounts.items()
+            if amount > 0.005 and self.book.account(a).spec.type is AccountType.ROTH_IRA
+        ]
+        if not roth:
+            return []
+        return [
+            f"Roth IRA income limit not checked for {', '.join(roth)}: the file gives no "
+            "tax.magi (modified AGI); above the phase-out range (IRS Pub 590-A) a Roth IRA "
+            "contribution is an excess contribution"
+        ]
 
 
 def _sellable(book: Book, account: AccountBook) -> float:
@@ -143,7 +224,8 @@ def _sellable(book: Book, account: AccountBook) -> float:
 
 
 def route_contribution(book: Book, amount: float) -> tuple[dict[str, float], list[str]]:
-    """Split new money across accounts by :data:`CONTRIBUTION_ORDER` within each person's room."""
+    """Split new money across accounts by :data:`CONTRIBUTION_ORDER`, each account taking at
+    most the least room left in any of its limit groups (money routed earlier counts)."""
     limits = LimitContext(book)
     candidates = sorted(
         (a for a in book.accounts if a.spec.type in CONTRIBUTION_ORDER),
@@ -154,34 +236,82 @@ def route_contribution(book: Book, amount: float) -> tuple[dict[str, float], lis
     left = amount
     flows: dict[str, float] = {}
     why: list[str] = []
-    used: dict[tuple[str, str], float] = {}
     for acct in candidates:
         if left <= 0.005:
             break
-        room = limits.room(acct)
-        key = (room.person or "", room.group or "")
-        available = room.room - used.get(key, 0.0)
-        take = min(left, available)
+        room = limits.room(acct, flows)
+        take = min(left, room.room)
         if take <= 0.005:
             if room.group:
-                why.append(f"{acct.id}: no {room.group.replace('_', ' ')} room left this year")
+                binding = limits.binding(acct, flows)
+                why.append(
+                    f"{acct.id}: no {group_name(room.group)} room left this year "
+                    f"({_holder(binding)} limit ${binding.limit:,.2f})"
+                )
             continue
         flows[acct.id] = take
-        used[key] = used.get(key, 0.0) + take
         left -= take
-        limit_text = (
-            "no annual limit"
-            if room.group is None
-            else f"${available:,.2f} of {room.person}'s {room.group.replace('_', ' ')} room left"
-        )
+        if room.group is None:
+            limit_text = "no annual limit"
+        else:
+            binding = limits.binding(acct, {**flows, acct.id: flows[acct.id] - take})
+            limit_text = (
+                f"${room.room:,.2f} of {_holder(binding)} {group_name(room.group)} room left"
+            )
         why.append(f"{acct.id}: ${take:,.2f} ({acct.spec.type.value}; {limit_text})")
     if left > 0.005:
         raise InputError(
             f"only ${amount - left:,.2f} of the ${amount:,.2f} fits the accounts' "
-            "contribution room this year; add a taxable account or name one with "
-            "--account"
+            f"contribution limits for {limits.year} (${left:,.2f} would be an excess "
+            "contribution); add a taxable account, or contribute less"
         )
-    return flows, why + limits.notes
+    return flows, why + limits.notes + limits.roth_note(flows)
+
+
+def _holder(g: GroupLimit) -> str:
+    """``alex's``, ``alex and blair's``."""
+    who = " and ".join(g.people) if g.people else "the owner"
+    return f"{who}'s"
+
+
+def refuse_over_limit(
+    book: Book, limits: LimitContext, account: AccountBook, amount: float
+) -> None:
+    """An InputError naming the limit, the numbers and the way out when ``amount`` into the
+    named ``account`` is more than its room."""
+    room = limits.room(account)
+    if room.group is None or amount <= room.room + 0.005:
+        return
+    binding = limits.binding(account)
+    if not binding.people:
+        raise InputError(
+            f"account {account.id} ({account.spec.type.value}) has a personal contribution "
+            f"limit but no owner; set its owner to the person it belongs to"
+        )
+    others = [
+        a.id
+        for a in book.accounts
+        if a.id != account.id
+        and a.spec.type in CONTRIBUTION_ORDER
+        and limits.room(a, {account.id: room.room}).room > 0.005
+    ]
+    hint = (
+        f"; leave out --account to send the excess to accounts with room ({', '.join(others)})"
+        if others
+        else ""
+    )
+    if binding.group == "hsa" and account.spec.hsa_coverage is None:
+        hint += (
+            "; the HSA gives no hsa_coverage, so the self-only limit applies (set "
+            "hsa_coverage: family if the HDHP covers the family)"
+        )
+    raise InputError(
+        f"--account {account.id}: ${amount:,.2f} is more than the ${room.room:,.2f} left of "
+        f"{_holder(binding)} {binding.year} {group_name(binding.group)} limit "
+        f"(${binding.limit:,.2f}, ${binding.already:,.2f} already contributed this year, "
+        f"shared by {', '.join(binding.accounts)}): the ${amount - room.room:,.2f} over it "
+        f"would be an excess contribution. Contribute at most ${room.room:,.2f} there{hint}"
+    )
 
 
 def route_withdrawal(book: Book, amount: float) -> tuple[dict[str, float], list[str]]:
@@ -224,6 +354,8 @@ def contribute_amount(book: Book, amount: float, account: str | None = None) -> 
                 f"account {acct.id}: the withdrawal of ${-amount:,.2f} is more than "
                 f"the ${_sellable(book, acct):,.2f} it can raise"
             )
+        if amount > 0:
+            refuse_over_limit(book, LimitContext(book), acct, amount)
         flows = {acct.id: amount}
     elif amount > 0:
         flows, notes = route_contribution(book, amount)
@@ -254,13 +386,17 @@ def contribute_amount(book: Book, amount: float, account: str | None = None) -> 
                 "penalty before age 59½ unless an exception applies)"
             )
     else:
-        checks = LimitContext(book).checks(flows)
-        over = [c for c in checks if not c.within_limit]
-        for c in over:
-            extra.append(
-                f"{c.person}'s {c.group.replace('_', ' ')} contributions would be "
-                f"${c.planned:,.2f} against a {c.year} limit of ${c.limit:,.2f}"
-            )
+        limits = LimitContext(book)
+        checks = limits.checks(flows)
+        if account is not None or len(book.accounts) == 1:
+            extra.extend(n for n in limits.notes if n not in notes)
+            extra.extend(limits.roth_note(flows))
+        for c in checks:
+            if not c.within_limit:  # only where this year's money was already over
+                extra.append(
+                    f"{c.person}'s {group_name(c.group)} contributions would be "
+                    f"${c.planned:,.2f} against a {c.year} limit of ${c.limit:,.2f}"
+                )
         plan = plan.model_copy(update={"limit_checks": [_check_json(c) for c in checks]})
     return plan.model_copy(update={"notes": notes + extra + plan.notes})
 
@@ -286,19 +422,8 @@ def contribute_to_target(book: Book) -> Plan:
     within = all(c.within_limit for c in checks)
     best_within = None
     if not within:
-        groups: dict[tuple[str, str], list[str]] = {}
-        caps: dict[tuple[str, str], float] = {}
-        for acct in eligible:
-            room = limits.room(acct)
-            if room.group is not None:
-                key = (room.person or acct.id, room.group)
-                groups.setdefault(key, []).append(acct.id)
-                caps[key] = room.room
-        scenario = Scenario(
-            allow_sell=False,
-            free_flow_accounts=free,
-            flow_groups=tuple((tuple(v), caps[k]) for k, v in groups.items()),
-        )
+        caps = _flow_groups(limits, free)
+        scenario = Scenario(allow_sell=False, free_flow_accounts=free, flow_groups=caps)
         capped_solution = solve_household(book, scenario)
         capped = build_plan(capped_solution, command="contribute")
         if not capped.target_reached:
@@ -309,7 +434,7 @@ def contribute_to_target(book: Book) -> Plan:
                     for i, a in enumerate(capped_solution.data.accounts)
                     if capped_solution.data.free_flow[i]
                 },
-                [(tuple(v), caps[k]) for k, v in groups.items()],
+                list(caps),
             )
             if filled is not None:
                 fixed = Scenario(flows=filled, allow_buy=True, allow_sell=False)
@@ -329,6 +454,7 @@ def contribute_to_target(book: Book) -> Plan:
                 f"${best_within:,.2f}"
                 + ("" if capped.target_reached else ", which does not reach the target")
             )
+            checks = limits.checks(_needed_layout(needed, capped))
     total_needed = round(sum(needed.values()), 2)
     return plan.model_copy(
         update={
@@ -338,9 +464,23 @@ def contribute_to_target(book: Book) -> Plan:
             if best_within is None
             else round(best_within, 2),
             "limit_checks": [_check_json(c) for c in checks],
-            "notes": notes + plan.notes,
+            "notes": notes + limits.roth_note(needed) + plan.notes,
         }
     )
+
+
+def _needed_layout(needed: dict[str, float], capped: Plan) -> dict[str, float]:
+    """The contribution needed, laid out to be checked against the limits: first where the
+    best plan within the limits puts its money (every group it fills, to its room), then the
+    excess where the unlimited solve put the money, pro rata. The rows then show each group
+    the money can fill and by how much the rest goes over."""
+    within = {a.id: a.contribution for a in capped.accounts if a.contribution > 0.005}
+    total = sum(needed.values())
+    excess = max(0.0, total - sum(within.values()))
+    layout = dict(within)
+    for account, amount in needed.items():
+        layout[account] = layout.get(account, 0.0) + excess * amount / total
+    return layout
 
 
 def _fill_binding_rooms(
@@ -357,19 +497,43 @@ def _fill_binding_rooms(
     """
     tolerance = max(0.05, 1e-6 * book.total_value)
     out = {a: round(max(f, 0.0), 2) for a, f in flows.items()}
+    caps = [(accounts, round(cap, 2)) for accounts, cap in groups]
+
+    def slack(account: str) -> float:
+        """What ``account`` may still rise by in every group it is in."""
+        return min(
+            (cap - sum(out.get(a, 0.0) for a in accounts) for accounts, cap in caps
+             if account in accounts),
+            default=float("inf"),
+        )
+
     raised = False
-    for accounts, cap in groups:
-        room = round(cap, 2)
+    for accounts, room in caps:
         members = [a for a in accounts if a in out]
         total = sum(out[a] for a in members)
         if not members or total <= 0 or abs(room - total) < 0.005 or room - total > tolerance:
             continue
-        largest = max(members, key=lambda a: out[a])
-        out[largest] = round(out[largest] + room - total, 2)
-        raised = True
+        for member in sorted(members, key=lambda a: -out[a]):
+            step = round(min(room - sum(out[a] for a in members), slack(member)), 2)
+            if step >= 0.01:
+                out[member] = round(out[member] + step, 2)
+                raised = True
     if not raised:
         return None
     return {a: f for a, f in out.items() if f > 0}
+
+
+def _flow_groups(
+    limits: LimitContext, free: tuple[str, ...]
+) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """Every limit group as a cap on the free contributions of its accounts (overlapping
+    groups each hold: a SIMPLE IRA is capped by its own limit and by the 402(g) one)."""
+    out = []
+    for g in limits.limits.groups:
+        members = tuple(a for a in g.accounts if a in free)
+        if members:
+            out.append((members, g.room))
+    return tuple(out)
 
 
 def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
@@ -462,4 +626,9 @@ def _check_json(c: LimitCheck) -> dict[str, object]:
         "within_limit": c.within_limit,
         "group": c.group,
         "room": round(c.room, 2),
+        "accounts": list(c.accounts),
+        "people": list(c.people),
+        "contribution": round(c.contribution, 2),
+        "already": round(c.already, 2),
+        "rule": c.rule,
     }

@@ -66,11 +66,57 @@ class AllocationRow(Result):
 
 
 class WashSaleLine(Result):
+    """One wash sale: ``shares`` of the sold lot ``lot`` washed by shares of a replacement
+    (IRC 1091; Pub 550 "Wash Sales")."""
+
     account: str
     fund: str
     lot: str
     loss_disallowed: float
     replacement_account: str
+    shares: float | None = None
+    """Shares of the sold lot washed (None where the fund trades in dollars)."""
+    replacement_fund: str = ""
+    replacement_lot: str | None = None
+    """The replacement's lot: an existing lot's id, or the id the plan's buy gets (see
+    :class:`AdjustedLot`); None in a tax-advantaged account."""
+    replacement_bought: str = ""
+    """When the replacement shares were (or are, by this plan) bought."""
+    replacement_shares: float | None = None
+    replacement_cost: float = 0.0
+    """What the matched replacement shares cost."""
+    basis_added: float = 0.0
+    """The disallowed loss added to the replacement's basis (IRC 1091(d)); 0 in an IRA or
+    other tax-advantaged account, where the loss is lost (Rev. Rul. 2008-5)."""
+    replacement_basis: float = 0.0
+    """The replacement shares' basis: cost + basis added."""
+    replacement_acquired: str | None = None
+    """The replacement's acquisition date for its holding period, which includes the sold
+    shares' (IRC 1223(3)); None in a tax-advantaged account."""
+
+
+class AdjustedLot(Result):
+    """A tax lot as the household holds it after the plan, where a wash sale changed it: the
+    replacement shares with their new basis and holding-period date. ``from_lot`` is the
+    existing lot they are carved out of (the rest of it keeps its id, basis and date); None
+    when the shares are bought by this plan (the rest of that buy is an ordinary new lot)."""
+
+    account: str
+    fund: str
+    id: str
+    shares: float | None
+    """None where the fund trades in dollars (see ``value``)."""
+    value: float
+    """What the shares cost when bought (dollars)."""
+    cost: float
+    """The adjusted basis: what they cost plus the disallowed loss."""
+    acquired: str
+    """The adjusted acquisition date (the sold shares' holding period included)."""
+    bought: str
+    """When they were actually bought."""
+    from_lot: str | None = None
+    wash_of: str = ""
+    """The sold lot whose disallowed loss the basis carries."""
 
 
 class TaxSummary(Result):
@@ -78,12 +124,24 @@ class TaxSummary(Result):
     long_term_gain: float
     estimated_tax: float
     """Exact tax of the plan's realized gains and losses (the ``tax/`` judge), net of what the
-    household would owe without the plan."""
+    household would owe without the plan (gains already realized this year and carried-in
+    losses in both)."""
     surrogate_tax: float
-    """The optimizer's convex stand-in (never below the exact tax)."""
+    """The optimizer's convex stand-in for the *year's* tax (absolute: carried-in losses and
+    gains realized earlier this year included), at least the year's exact tax; not comparable
+    with ``estimated_tax``, which is the plan's increment (see docs/plan.md)."""
     loss_deduction: float = 0.0
     carryforward: float = 0.0
+    carryforward_used: float = 0.0
+    """Dollars of loss carryover the plan uses up (carried to next year without the plan less
+    with it); negative when its losses add to the carryover."""
+    carryforward_used_value: float = 0.0
+    """Today's value of that carryover: the future tax saving the plan spends (negative: banks),
+    at :func:`householder.tax.netting.carryover_value_rate` per dollar."""
     wash_sales: list[WashSaleLine] = Field(default_factory=list)
+    adjusted_lots: list[AdjustedLot] = Field(default_factory=list)
+    """Replacement lots with the basis and holding period their wash sales give them (for
+    writing the household after the trades)."""
 
 
 class Fees(Result):

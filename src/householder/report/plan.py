@@ -97,8 +97,43 @@ def plan_tables(plan: Plan) -> list[Table]:
         summary.rows.append(
             ["wash sales", ", ".join(f"{w.fund} lot {w.lot}" for w in tax.wash_sales)]
         )
+    if tax.carryforward_used:
+        word = "used up" if tax.carryforward_used > 0 else "added"
+        summary.rows.append(
+            [
+                f"loss carryover {word} (its value today)",
+                f"{money(abs(tax.carryforward_used))} "
+                f"({money(abs(tax.carryforward_used_value))})",
+            ]
+        )
     tables.append(summary)
+    if tax.wash_sales:
+        tables.append(wash_sale_table(plan))
     return tables
+
+
+def wash_sale_table(plan: Plan) -> Table:
+    """Each wash sale and what it does to the replacement shares (IRC 1091(d), 1223(3))."""
+    table = Table(
+        title="Wash sales: the loss moves into the replacement shares",
+        headers=["sold lot", "loss disallowed", "replacement", "basis added", "new basis",
+                 "held from"],
+        justify=["left", "right", "left", "right", "right", "left"],
+    )
+    for w in plan.tax.wash_sales:
+        shares = "" if w.replacement_shares is None else f"{w.replacement_shares:g} sh "
+        where = w.replacement_lot or f"bought {w.replacement_bought}"
+        table.rows.append(
+            [
+                f"{w.account} {w.fund} {w.lot}",
+                money(w.loss_disallowed),
+                f"{shares}{w.replacement_fund} in {w.replacement_account} ({where})",
+                money(w.basis_added),
+                money(w.replacement_basis),
+                w.replacement_acquired or "loss lost (Rev. Rul. 2008-5)",
+            ]
+        )
+    return table
 
 
 def plan_messages(plan: Plan) -> list[str]:

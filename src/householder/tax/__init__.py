@@ -8,10 +8,19 @@ Plain Python: nothing here imports cvxpy or pandas.
 
 from __future__ import annotations
 
-from householder.tax.holding import Term, days_held, holding_term, one_year_after
+from householder.tax.holding import (
+    Term,
+    days_held,
+    holding_term,
+    long_term_from,
+    one_year_after,
+)
 from householder.tax.limits import (
     ACCOUNT_LIMIT_GROUPS,
+    GroupLimit,
+    HouseholdLimits,
     HsaCoverage,
+    LimitAccount,
     LimitCheck,
     LimitGroup,
     LimitTable,
@@ -19,8 +28,11 @@ from householder.tax.limits import (
     age_at_year_end,
     annual_limit,
     check_limits,
+    household_limits,
     limit_group,
+    limit_groups_of,
     limit_tables,
+    roth_ira_limit,
 )
 from householder.tax.lots import Lot, LotMethod, LotSale, gains_by_term, sell_lots
 from householder.tax.netting import (
@@ -29,6 +41,8 @@ from householder.tax.netting import (
     TaxResult,
     capital_gains_tax,
     capital_loss_limit,
+    carryover_used,
+    carryover_value_rate,
     convex_tax_bound,
     net_capital_gains,
 )
@@ -37,7 +51,10 @@ from householder.tax.wash import Purchase, Sale, WashSale, allowed_loss, detect_
 __all__ = [
     "ACCOUNT_LIMIT_GROUPS",
     "FilingStatus",
+    "GroupLimit",
+    "HouseholdLimits",
     "HsaCoverage",
+    "LimitAccount",
     "LimitCheck",
     "LimitGroup",
     "LimitTable",
@@ -56,15 +73,21 @@ __all__ = [
     "annual_limit",
     "capital_gains_tax",
     "capital_loss_limit",
+    "carryover_used",
+    "carryover_value_rate",
     "check_limits",
     "convex_tax_bound",
     "days_held",
     "detect_wash_sales",
     "gains_by_term",
     "holding_term",
+    "household_limits",
     "limit_group",
+    "limit_groups_of",
     "limit_tables",
+    "long_term_from",
     "net_capital_gains",
     "one_year_after",
+    "roth_ira_limit",
     "sell_lots",
 ]

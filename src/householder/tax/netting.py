@@ -14,6 +14,9 @@ Rules (IRC 1211(b), 1212(b), 1222; IRS Pub 550 "Reporting Capital Gains and Loss
 4. A carryover keeps its character, and the short-term loss is the one used up first by the
    deduction (the Carryover Worksheet: lines 6-8 short-term, lines 9-13 long-term).
 
+Gains and losses already realized this year (``tax.realized_this_year``) are part of the year's
+nets: a plan's gains and losses net with them, and the $3,000 limit applies to the total.
+
 Assumed: taxable income before the loss deduction is large enough to absorb it (the
 worksheet's line 3 adjustment for negative taxable income is not modelled).
 
@@ -218,6 +221,38 @@ def capital_gains_tax(
     )
 
 
+def carryover_value_rate(
+    *, ordinary_rate: float, long_term_rate: float, niit: bool = False, discount_rate: float = 0.0
+) -> float:
+    """Today's value of one dollar of capital loss carryover, :math:`\\nu`: what it saves when
+    it is used next year, discounted one year,
+
+    .. math:: \\nu = \\frac{\\min(\\rho_{lt} + n,\\ \\rho_{ord})}{1 + \\delta}
+
+    A carried-over loss offsets next year's gains before anything else (Schedule D lines 6 and
+    14), or $3,000 of ordinary income a year; the least it saves per dollar is the long-term
+    rate (plus the NIIT) on a long-term gain it offsets, the most the ordinary rate. Taking the
+    least, one year out, values it conservatively, and keeps :math:`\\nu \\le \\rho_{lt} + n`
+    and :math:`\\nu \\le \\rho_{ord}`, which :func:`convex_tax_bound` needs to stay an upper
+    bound. A plan that uses up :math:`C` dollars of carryover (:func:`carryover_used`) spends
+    :math:`\\nu C` of future tax savings; one that adds to the carryover banks them.
+    """
+    _rate("ordinary_rate", ordinary_rate)
+    _rate("long_term_rate", long_term_rate)
+    if not (math.isfinite(discount_rate) and discount_rate > -1):
+        raise InputError(f"discount_rate must be a finite rate above -100 %, not {discount_rate}")
+    extra = NIIT_RATE if niit else 0.0
+    return min(long_term_rate + extra, ordinary_rate) / (1.0 + discount_rate)
+
+
+def carryover_used(with_plan: TaxResult | Netting, without: TaxResult | Netting) -> float:
+    """Dollars of loss carryover a plan uses up: the carryover to next year without the plan
+    less the carryover with it (negative when the plan's losses add to the carryover)."""
+    before = without.carryforward_short + without.carryforward_long
+    after = with_plan.carryforward_short + with_plan.carryforward_long
+    return before - after
+
+
 def convex_tax_bound(
     net_short_term: float,
     net_long_term: float,
@@ -226,30 +261,48 @@ def convex_tax_bound(
     long_term_rate: float,
     niit: bool = False,
     filing_status: str = "single",
+    carryover_value: float = 0.0,
 ) -> float:
     """The convex piecewise-linear stand-in the optimizer may use for :func:`capital_gains_tax`.
 
     With :math:`\\rho_{st} = \\rho_{ord} + n`, :math:`\\rho_{lt} = \\rho_{ltcg} + n` (``n`` = 0.038
-    with NIIT, else 0) and the loss limit :math:`L`:
+    with NIIT, else 0), the loss limit :math:`L` and the carryover's value :math:`\\nu`
+    (``carryover_value``, :func:`carryover_value_rate`; 0 leaves the carryover unvalued):
 
     .. math::
 
         S(N_{st}, N_{lt}) = \\max\\big(\\rho_{st} N_{st} + \\rho_{lt} N_{lt},\\;
-            \\rho_{lt} (N_{st} + N_{lt}),\\; -\\rho_{ord} L\\big)
+            \\rho_{lt} (N_{st} + N_{lt}),\\; -\\rho_{ord} L + \\nu\\,(N_{st} + N_{lt} + L)\\big)
 
-    ``net_short_term``/``net_long_term`` include carried-in losses. The bound never understates
-    the exact tax when :math:`\\rho_{lt} \\le \\rho_{ord}` (with NIIT: long-term rate + 3.8 % at
-    most the ordinary rate), and equals it when both nets are gains and when a short-term loss
-    is outweighed by a long-term gain. In a loss year it may overstate the tax: its saving on
-    a net loss :math:`N < 0` is at most :math:`\\rho_{lt} |N|` (and at most
-    :math:`\\rho_{ord} L`), where the exact saving is :math:`\\rho_{ord} \\min(|N|, L)`.
+    ``net_short_term``/``net_long_term`` are the year's nets: gains already realized this year,
+    less carried-in losses, plus the plan's. The bound never understates the exact tax less
+    :math:`\\nu` times the carryover left for next year, :math:`T - \\nu\\, C_{out}`, when
+    :math:`\\rho_{lt} \\le \\rho_{ord}` (with NIIT: long-term rate + 3.8 % at most the ordinary
+    rate) and :math:`0 \\le \\nu \\le \\rho_{lt}`; with :math:`\\nu = 0` that is the exact tax
+    itself. It equals it when both nets are gains, when a short-term loss is outweighed by a
+    long-term gain, and (for :math:`\\nu > 0`) when the net loss is beyond :math:`L` and the
+    third piece is the largest. Between it may overstate: its saving on a net loss
+    :math:`N < 0` is at most :math:`\\rho_{lt} |N|`, where the exact saving is
+    :math:`\\rho_{ord} \\min(|N|, L)`.
+
+    This bound is of the *year's* tax, absolute: with a carried-in loss or this year's earlier
+    losses it includes the saving they bring without any plan. A plan's reported tax
+    (``estimated_tax``) is incremental (with the plan less without it), so the two are not
+    comparable figure for figure.
     """
     _rate("ordinary_rate", ordinary_rate)
     _rate("long_term_rate", long_term_rate)
     extra = NIIT_RATE if niit else 0.0
     rho_st, rho_lt = ordinary_rate + extra, long_term_rate + extra
+    if not (0.0 <= carryover_value <= min(rho_lt, ordinary_rate) + 1e-12):
+        raise InputError(
+            f"carryover_value must be between 0 and the long-term rate (and the ordinary "
+            f"rate), not {carryover_value}: above them the bound is no longer an upper bound"
+        )
+    limit = capital_loss_limit(filing_status)
+    total = net_short_term + net_long_term
     return max(
         rho_st * net_short_term + rho_lt * net_long_term,
-        rho_lt * (net_short_term + net_long_term),
-        -ordinary_rate * capital_loss_limit(filing_status),
+        rho_lt * total,
+        -ordinary_rate * limit + carryover_value * (total + limit),
     )

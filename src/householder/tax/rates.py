@@ -39,6 +39,10 @@ class TaxRates:
     """Short-term capital loss carried in from earlier years (positive)."""
     carry_long: float = 0.0
     """Long-term capital loss carried in from earlier years (positive)."""
+    realized_short: float = 0.0
+    """Net short-term gain (negative: loss) already realized this year."""
+    realized_long: float = 0.0
+    """Net long-term gain (negative: loss) already realized this year."""
 
     def __post_init__(self) -> None:
         _check_rate("ordinary", self.ordinary)

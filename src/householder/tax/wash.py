@@ -26,9 +26,15 @@ Conventions:
   replacements.
 * ``identical`` maps a security to its substantially-identical group (``{"VTI": "us-total",
   "VTSAX": "us-total"}``); a security not in it is its own group.
-* One pass: basis adjustments are reported, not fed into later sales of the replacement shares,
-  and the replacement's holding period (which tacks on the sold shares', IRC 1223(3)) is not
-  tracked here.
+* One pass: basis adjustments are reported, not fed into later sales of the replacement shares.
+
+The replacement lot (IRC 1091(d), 1223(3); Treas. Reg. 1.1223-1(d); Pub 550 "Wash Sales"): the
+matched replacement shares' basis is their cost plus the disallowed loss, and their holding
+period *includes* the sold shares' (:attr:`WashSale.replacement_acquired`): the replacement's
+acquisition date moves back by the days the sold shares were held (a replacement bought before
+the sale already runs during the overlap, which is not counted twice: its date becomes the sold
+shares' acquisition date). A replacement in an IRA or other non-taxable account gets neither
+(Rev. Rul. 2008-5).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from householder.errors import InputError
 
@@ -65,8 +71,15 @@ class Sale:
     proceeds: float
     cost: float
     lot_id: str = ""
+    acquired: date | None = None
+    """When the sold shares were acquired (gives the replacement's holding period)."""
 
     def __post_init__(self) -> None:
+        if self.acquired is not None and self.acquired > self.sold:
+            raise InputError(
+                f"sale of {self.security} in {self.account_id}: acquired {self.acquired} is "
+                f"after the sale on {self.sold}"
+            )
         _check_amounts(
             f"sale of {self.security} in {self.account_id}",
             self.shares,
@@ -124,9 +137,38 @@ class WashSale:
     basis_adjustment: float
 
     @property
+    def replacement_cost(self) -> float:
+        """What the matched replacement shares cost (their share of the purchase)."""
+        return self.purchase.cost * self.shares / self.purchase.shares
+
+    @property
     def replacement_basis(self) -> float:
-        """Basis of the matched replacement shares: their cost plus the basis adjustment."""
-        return self.purchase.cost * self.shares / self.purchase.shares + self.basis_adjustment
+        """Basis of the matched replacement shares: their cost plus the basis adjustment
+        (IRC 1091(d); Pub 550: bought for $800 after a $250 washed loss, basis $1,050)."""
+        return self.replacement_cost + self.basis_adjustment
+
+    @property
+    def replacement_taxable(self) -> bool:
+        """Whether the replacement is in a taxable account (else the loss is lost for good)."""
+        return self.purchase.account_type == "taxable"
+
+    @property
+    def replacement_acquired(self) -> date | None:
+        """The replacement's acquisition date for its holding period, which includes the sold
+        shares' (IRC 1223(3)): the purchase date moved back by the days the sold shares were
+        held before the purchase,
+
+        .. math:: a' = a_r - (\\min(t, a_r) - a_s)
+
+        (:math:`a_r` bought, :math:`a_s` the sold shares acquired, :math:`t` sold). None when
+        the sale's acquisition date is unknown or the replacement is not in a taxable account
+        (no basis there to carry a holding period).
+        """
+        if self.sale.acquired is None or not self.replacement_taxable:
+            return None
+        bought = self.purchase.acquired
+        held = (min(self.sale.sold, bought) - self.sale.acquired).days
+        return bought - timedelta(days=max(held, 0))
 
 
 def _group(security: str, identical: Mapping[str, str] | None) -> str:

@@ -128,6 +128,8 @@ class Facts:
             filing_status=tax.filing_status.value,
             carry_short=carry.short_term,
             carry_long=carry.long_term,
+            realized_short=tax.realized_this_year.short_term,
+            realized_long=tax.realized_this_year.long_term,
         )
 
     @cached_property
