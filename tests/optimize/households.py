@@ -20,12 +20,12 @@ from householder.model.book import Book
 from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.optimize import ProblemData, Solution, solve_household
-from householder.valuation.location import discount_rate
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
 from householder.tax.holding import holding_term
 from householder.tax.netting import capital_gains_tax, capital_loss_limit
 from householder.tax.wash import Purchase, Sale, detect_wash_sales
+from householder.valuation.location import discount_rate
 
 AS_OF = date(2024, 12, 31)
 LONG_AGO = date(2019, 3, 15)

@@ -24,12 +24,11 @@ from householder.io.loader import build_book
 from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize import assemble, solve_household
-from householder.valuation.location import discount_rate
 from householder.optimize.model import HouseholdModel
 from householder.tax.holding import holding_term
 from householder.tax.netting import capital_loss_limit
 from householder.valuation.facts import household_facts
-from householder.valuation.location import LocationValues
+from householder.valuation.location import LocationValues, discount_rate
 from tests.optimize.households import (
     LAST_SPRING,
     LONG_AGO,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from householder.valuation.location import discount_rate
 from householder.tax.netting import convex_tax_bound
+from householder.valuation.location import discount_rate
 from tests.optimize.households import LONG_AGO, fund, household, lot, run_plan
 
 

@@ -1,6 +1,7 @@
 """Whole shares exactly: one mixed-integer solve (HiGHS through cvxpy).
 
-The alternative to the continuous-then-repair steps of :class:`householder.optimize.steps.WholeShares`.
+The alternative to the continuous-then-repair steps of
+:class:`householder.optimize.steps.WholeShares`.
 Integer share counts for every whole-share trade; tracking in L1 (HiGHS takes no quadratic
 objective with integers), weighted to dominate every cost:
 

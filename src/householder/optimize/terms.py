@@ -14,10 +14,10 @@ import cvxpy as cp
 import numpy as np
 
 from householder.optimize.data import ProblemData
-from householder.valuation.location import discount_rate
 from householder.optimize.variables import Variables
 from householder.tax.netting import capital_loss_limit, carryover_value_rate
 from householder.tax.rates import TaxRates
+from householder.valuation.location import discount_rate
 
 
 class Term(Protocol):

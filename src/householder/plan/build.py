@@ -9,7 +9,6 @@ the rounded lot sales, wash sales included, not the optimizer's stand-in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import numpy as np
 
@@ -17,7 +16,6 @@ from householder.model.book import Book
 from householder.model.types import Treatment
 from householder.optimize.data import ProblemData
 from householder.optimize.solve import Solution
-from householder.valuation.location import discount_rate
 from householder.plan.result import (
     AccountPlan,
     AdjustedLot,
@@ -31,9 +29,10 @@ from householder.plan.result import (
     Trade,
     WashSaleLine,
 )
-from householder.tax.holding import holding_term
-from householder.tax.netting import capital_gains_tax, carryover_used, carryover_value_rate
-from householder.tax.wash import Purchase, Sale, WashSale, detect_wash_sales
+from householder.tax.judge import judge
+from householder.tax.wash import Purchase, Sale, WashSale
+from householder.valuation.facts import account_kind
+from householder.valuation.location import discount_rate
 
 CENT = 0.01
 DUST = 0.05
@@ -147,48 +146,27 @@ def _match_lots(
 def exact_tax(
     book: Book, d: ProblemData, rt: RoundedTrades
 ) -> tuple[TaxSummary, dict[int, LotLine]]:
-    """The plan's tax by the exact judge: lot gains by term, wash sales across every account
-    (with their replacement lots), netting with the gains already realized this year and the
-    carryforward, minus what the household would owe without the plan; and the carryover the
-    plan uses up, valued."""
-    tax = book.household.tax
+    """The plan's tax by the exact judge (:func:`householder.tax.judge.judge`) on the rounded
+    trades: each lot sold is a sale on ``as_of``; the plan's buys and every lot bought in the
+    window before ``as_of``, in any account, are the purchases that may wash a loss. Returns
+    the tax summary (with the wash sales and their replacement lots) and a line per lot sold."""
+    f = d.facts
     lots = {
-        (a.id, p.fund, lot.id): (a, p, lot)
-        for a in book.accounts
-        for p in a.positions
-        for lot in p.lots
+        (a.id, p.fund, lot.id): lot for a in book.accounts for p in a.positions for lot in p.lots
     }
+    sold = np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else []
     sales: list[Sale] = []
-    lot_lines: dict[int, LotLine] = {}
-    for i in np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else []:
+    for i in sold:
         p = int(d.lot_pair[i])
         acct_id = d.accounts[d.pair_account[p]]
-        acct, pos, lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
+        lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
         proceeds = float(rt.lot_sells[i])
         frac = proceeds / lot.value
-        cost = lot.cost * frac
         shares = lot.shares * frac if lot.shares is not None else None
-        term = holding_term(lot.acquired, book.as_of)
+        # cost to the cent, as a 1099-B reports it (proceeds are already in cents)
         sales.append(
-            Sale(
-                acct_id,
-                "taxable",
-                d.pair_fund[p],
-                book.as_of,
-                shares if shares else proceeds,
-                proceeds,
-                cost,
-                lot_id=lot.id,
-                acquired=lot.acquired,
-            )
-        )
-        lot_lines[i] = LotLine(
-            id=lot.id,
-            shares=None if shares is None else round(shares, 6),
-            cost=round(cost, 2),
-            proceeds=round(proceeds, 2),
-            gain=round(proceeds - cost, 2),
-            term=term,
+            Sale(acct_id, "taxable", d.pair_fund[p], book.as_of, shares if shares else proceeds,
+                 proceeds, round(lot.cost * frac, 2), lot_id=lot.id, acquired=lot.acquired)
         )
     purchases: list[Purchase] = []
     for p in np.flatnonzero(rt.buys > 0).tolist():
@@ -196,92 +174,46 @@ def exact_tax(
         price = d.price[p]
         shares = rt.buys[p] / price if not np.isnan(price) else rt.buys[p]
         purchases.append(
-            Purchase(
-                acct.id,
-                acct.spec.type.value if acct.treatment is not Treatment.TAXABLE else "taxable",
-                d.pair_fund[p],
-                book.as_of,
-                float(shares),
-                float(rt.buys[p]),
-            )
+            Purchase(acct.id, account_kind(acct), d.pair_fund[p], book.as_of, float(shares),
+                     float(rt.buys[p]))
         )
-    window = timedelta(days=book.household.policy.wash_sale_window_days)
-    for acct in book.accounts:
-        # recent purchases anywhere in the household wash a loss, an IRA's included (Rev. Rul.
-        # 2008-5); only taxable lots can be sold by the plan
-        kind = "taxable" if acct.treatment is Treatment.TAXABLE else acct.spec.type.value
-        for pos in acct.positions:
-            for lot in pos.lots:
-                held = lot.shares or lot.value
-                if book.as_of - window <= lot.acquired <= book.as_of and held > 1e-9:
-                    # the whole lot, under its own id: detect_wash_sales takes out what the plan
-                    # sells of it (the sold shares are not their own replacement)
-                    purchases.append(
-                        Purchase(
-                            acct.id,
-                            kind,
-                            pos.fund,
-                            lot.acquired,
-                            held,
-                            lot.cost,
-                            lot_id=lot.id,
-                        )
-                    )
-    groups = {f: g for f, g in d.group_of_fund.items() if g != f}
-    washes = detect_wash_sales(
+    # recent lots under their own ids: the judge takes what the plan sells of a lot out of its
+    # replacement shares (the sold shares are not their own replacement)
+    purchases += f.recent_purchases
+    groups = {fund: g for fund, g in f.groups.items() if g != fund}
+    verdict = judge(
         sales,
         purchases,
+        f.rates,
         window_days=book.household.policy.wash_sale_window_days,
         identical=groups or None,
-    )
-    disallowed: dict[str, float] = {}
-    for w in washes:
-        disallowed[w.sale.lot_id] = disallowed.get(w.sale.lot_id, 0.0) + w.loss_disallowed
-    short = long = 0.0
-    for i, line in list(lot_lines.items()):
-        gain = line.proceeds - line.cost + disallowed.get(line.id, 0.0)
-        if line.id in disallowed:
-            lot_lines[i] = line.model_copy(
-                update={"wash_sale_disallowed": round(disallowed[line.id], 2)}
-            )
-        if line.term == "short":
-            short += gain
-        else:
-            long += gain
-    carry = tax.carryforward
-    realized = tax.realized_this_year
-    kwargs = dict(
-        ordinary_rate=tax.ordinary_rate,
-        long_term_rate=tax.long_term_rate,
-        niit=tax.niit,
-        filing_status=tax.filing_status.value,
-        carryforward_short=carry.short_term,
-        carryforward_long=carry.long_term,
-    )
-    # the plan's gains net with what the year already realized; both sides start from there
-    with_plan = capital_gains_tax(
-        realized.short_term + short, realized.long_term + long, **kwargs  # type: ignore[arg-type]
-    )
-    without = capital_gains_tax(
-        realized.short_term, realized.long_term, **kwargs  # type: ignore[arg-type]
-    )
-    used = carryover_used(with_plan, without)
-    value_rate = carryover_value_rate(
-        ordinary_rate=tax.ordinary_rate,
-        long_term_rate=tax.long_term_rate,
-        niit=tax.niit,
         discount_rate=discount_rate(book),
     )
-    wash_lines, adjusted = _wash_sale_lines(book, washes)
+    lot_lines: dict[int, LotLine] = {}
+    for i, judged in zip(sold, verdict.sales, strict=True):
+        sale = judged.sale
+        shares = None if lots[(sale.account_id, sale.security, sale.lot_id)].shares is None else (
+            round(sale.shares, 6)
+        )
+        lot_lines[i] = LotLine(
+            id=sale.lot_id,
+            shares=shares,
+            cost=round(sale.cost, 2),
+            proceeds=round(sale.proceeds, 2),
+            gain=round(sale.gain, 2),
+            term=judged.term,
+            wash_sale_disallowed=round(judged.disallowed, 2),
+        )
+    wash_lines, adjusted = _wash_sale_lines(book, verdict.washes)
     return TaxSummary(
-        short_term_gain=round(short, 2) + 0.0,
-        long_term_gain=round(long, 2) + 0.0,
-        estimated_tax=round(with_plan.estimated_tax - without.estimated_tax, 2) + 0.0,
+        short_term_gain=round(verdict.short_term_gain, 2) + 0.0,
+        long_term_gain=round(verdict.long_term_gain, 2) + 0.0,
+        estimated_tax=round(verdict.estimated_tax, 2) + 0.0,
         surrogate_tax=0.0,
-        loss_deduction=round(with_plan.deduction - without.deduction, 2) + 0.0,
-        carryforward=round(with_plan.carryforward_short + with_plan.carryforward_long, 2),
-        carryforward_used=round(used, 2) + 0.0,
-        carryforward_used_value=round(used * value_rate, 2) + 0.0,
+        loss_deduction=round(verdict.loss_deduction, 2) + 0.0,
+        carryforward=round(verdict.carryforward, 2),
+        carryforward_used=round(verdict.carryforward_used, 2) + 0.0,
+        carryforward_used_value=round(verdict.carryforward_used_value, 2) + 0.0,
         wash_sales=wash_lines,
         adjusted_lots=adjusted,
     ), lot_lines
