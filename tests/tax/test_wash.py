@@ -181,6 +181,20 @@ def test_each_replacement_share_is_matched_once_earliest_first() -> None:
     assert allowed_loss(second, washes) == pytest.approx(200)
 
 
+def test_same_day_losses_wash_in_the_order_the_sold_shares_were_acquired() -> None:
+    """Treas. Reg. 1.1091-1(b): "If the order of disposition of stock ... disposed of at a loss
+    on the same day cannot be determined, the stock ... will be considered to have been
+    disposed of in the order in which they were originally acquired (beginning with the
+    earliest acquisition)." Two lots sold at a loss on one day, 100 replacement shares: the lot
+    bought first (2020, $2.50 a share) is the one washed, whatever order the sales come in,
+    not the later lot with the larger loss."""
+    early = loss_sale(proceeds=750, cost=1000, lot_id="A", acquired=date(2020, 5, 1))
+    late = loss_sale(proceeds=700, cost=1300, lot_id="B", acquired=date(2022, 7, 1))
+    (wash,) = detect_wash_sales([late, early], [buy(shares=100)])
+    assert wash.sale is early
+    assert (allowed_loss(early, [wash]), allowed_loss(late, [wash])) == (0, 600)
+
+
 def test_the_sold_lot_is_not_its_own_replacement() -> None:
     """Shares sold are not replacements: a purchase with the sale's lot_id in the same account
     gives only its unsold shares as replacements."""

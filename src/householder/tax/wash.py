@@ -18,8 +18,12 @@ Conventions:
 * Only losses in ``"taxable"`` accounts are washed; a sale inside a tax-advantaged account has
   no deductible loss to disallow. Gains are never washed.
 * Fewer replacement shares than shares sold wash the loss pro rata by shares (Pub 550;
-  Treas. Reg. 1.1091-1(c)). Each replacement share is matched once: loss sales in date order,
-  each taking the earliest replacement shares first (Treas. Reg. 1.1091-1(b)).
+  Treas. Reg. 1.1091-1(c)). Each replacement share is matched once: loss sales in the order of
+  their disposition, and sales on the same day in the order the shares sold were acquired
+  (Treas. Reg. 1.1091-1(b): "If the order of disposition ... on the same day cannot be
+  determined, the stock ... will be considered to have been disposed of in the order in which
+  they were originally acquired"), each taking the earliest replacement shares first
+  (1.1091-1(c)).
 * The shares sold are not their own replacement. Pass only purchases that are not the lots
   being sold, or give the purchase and the sale the same ``lot_id`` in the same account: the
   sold shares are then taken out of that purchase, and any shares of it left still count as
@@ -221,7 +225,7 @@ def detect_wash_sales(
     days = {g: [purchase_list[i].acquired.toordinal() for i in o] for g, o in by_group.items()}
     loss_sales = sorted(
         (s for s in sale_list if s.account_type == "taxable" and s.loss > 0),
-        key=lambda s: s.sold,
+        key=lambda s: (s.sold, s.acquired or date.min),
     )
     washes: list[WashSale] = []
     for sale in loss_sales:
