@@ -18,14 +18,12 @@ from hypothesis import strategies as st
 from householder.io.loader import build_book
 from householder.model.book import Book
 from householder.model.bundled import bundled_identical
-from householder.model.types import Treatment
 from householder.optimize import ProblemData, Solution, solve_household
 from householder.plan.build import build_plan
 from householder.plan.result import Plan
-from householder.tax.holding import holding_term
-from householder.tax.netting import capital_gains_tax, capital_loss_limit
-from householder.tax.wash import Purchase, Sale, detect_wash_sales
+from householder.tax.netting import capital_loss_limit
 from householder.valuation.location import discount_rate
+from tests import irs
 
 AS_OF = date(2024, 12, 31)
 LONG_AGO = date(2019, 3, 15)
@@ -247,19 +245,21 @@ def households(
 # -- independent judges ----------------------------------------------------------------------------
 def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
     """(short-term gain, long-term gain, incremental tax) of the plan from its lot lines alone,
-    by ``householder.tax``: each lot line is a sale at ``as_of``; each buy in the plan and each
-    taxable lot acquired within the wash-sale window is a purchase; washed losses are
-    disallowed; the nets are taxed with the carryforward, minus the tax of no trades at all."""
+    by the suite's own judge from the IRS forms (``tests/irs.py``), not ``householder.tax``:
+    each lot line is a sale at ``as_of``; each buy in the plan and each lot in any account
+    acquired within the wash-sale window is a purchase; washed losses are disallowed; the nets
+    are taxed with the gains already realized and the carryforward, minus the tax of no trades
+    at all."""
     h = book.household
     window = h.policy.wash_sale_window_days
+    groups = identical_groups(book)
     lots = {
         (acct.id, pos.fund, lt.id): lt
         for acct in book.accounts
         for pos in acct.positions
         for lt in pos.lots
     }
-    sales: list[Sale] = []
-    terms: list[str] = []
+    sales: list[irs.Sold] = []
     for acct in plan.accounts:
         for trade in acct.trades:
             if trade.action != "sell":
@@ -270,73 +270,41 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
                 shares = lt.shares * frac if lt.shares else line.proceeds
                 assert abs(line.cost - lt.cost * frac) <= 0.011, (line, lt)
                 sales.append(
-                    Sale(
-                        acct.id,
-                        "taxable",
-                        trade.fund,
-                        book.as_of,
-                        shares,
-                        line.proceeds,
-                        lt.cost * frac,
-                        lot_id=line.id,
-                    )
+                    irs.Sold(acct.id, True, groups.get(trade.fund, trade.fund), book.as_of,
+                             lt.acquired, shares, line.proceeds, line.cost, line.id)
                 )
-                terms.append(holding_term(lt.acquired, book.as_of))
-    purchases: list[Purchase] = []
+    purchases: list[irs.Bought] = []
     for acct_plan, acct in zip(plan.accounts, book.accounts, strict=True):
-        kind = "taxable" if acct.treatment is Treatment.TAXABLE else acct.spec.type.value
         for trade in acct_plan.trades:
             if trade.action == "buy":
                 price = book.prices.get(trade.fund)
                 shares = trade.amount / price if price else trade.amount
                 purchases.append(
-                    Purchase(acct.id, kind, trade.fund, book.as_of, shares, trade.amount)
+                    irs.Bought(acct.id, groups.get(trade.fund, trade.fund), book.as_of, shares)
                 )
         # lots in every account give purchase dates (an IRA's purchase washes too: Rev. Rul.
-        # 2008-5)
+        # 2008-5); a lot the plan sells from is no replacement for its own shares
         for pos in acct.positions:
             for lt in pos.lots:
                 if book.as_of - timedelta(days=window) <= lt.acquired <= book.as_of:
-                    # the whole lot under its own id: the wash-sale module takes the plan's
-                    # sale of it out (householder.tax.wash, "Conventions")
                     purchases.append(
-                        Purchase(
-                            acct.id,
-                            kind,
-                            pos.fund,
-                            lt.acquired,
-                            lt.shares or lt.value,
-                            lt.cost,
-                            lot_id=lt.id,
-                        )
+                        irs.Bought(acct.id, groups.get(pos.fund, pos.fund), lt.acquired,
+                                   lt.shares or lt.value, lt.id)
                     )
-    identical = identical_groups(book)
-    washes = detect_wash_sales(sales, purchases, window_days=window, identical=identical or None)
-    disallowed = {id(s): 0.0 for s in sales}
-    for w in washes:
-        disallowed[id(w.sale)] += w.loss_disallowed
-    short = sum(
-        s.proceeds - s.cost + disallowed[id(s)]
-        for s, t in zip(sales, terms, strict=True)
-        if t == "short"
+    t = h.tax
+    result = irs.judge(
+        sales,
+        purchases,
+        ordinary=t.ordinary_rate,
+        long_term=t.long_term_rate,
+        niit=t.niit,
+        married_separately=t.filing_status.value == "married_separate",
+        carry_short=t.carryforward.short_term,
+        carry_long=t.carryforward.long_term,
+        realized_short=t.realized_this_year.short_term,
+        realized_long=t.realized_this_year.long_term,
     )
-    long = sum(
-        s.proceeds - s.cost + disallowed[id(s)]
-        for s, t in zip(sales, terms, strict=True)
-        if t == "long"
-    )
-    kwargs = dict(
-        ordinary_rate=h.tax.ordinary_rate,
-        long_term_rate=h.tax.long_term_rate,
-        niit=h.tax.niit,
-        filing_status=h.tax.filing_status.value,
-        carryforward_short=h.tax.carryforward.short_term,
-        carryforward_long=h.tax.carryforward.long_term,
-    )
-    g0s, g0l = h.tax.realized_this_year.short_term, h.tax.realized_this_year.long_term
-    with_plan = capital_gains_tax(g0s + short, g0l + long, **kwargs)  # type: ignore[arg-type]
-    without = capital_gains_tax(g0s, g0l, **kwargs)  # type: ignore[arg-type]
-    return short, long, with_plan.estimated_tax - without.estimated_tax
+    return result.short, result.long, result.tax
 
 
 def identical_groups(book: Book) -> dict[str, str]:
@@ -355,18 +323,20 @@ def identical_groups(book: Book) -> dict[str, str]:
 
 def absolute_tax(book: Book, short: float, long: float) -> float:
     """The year's exact capital gains tax with the plan's nets (gains already realized this
-    year and the carryforward included)."""
+    year and the carryforward included), by the forms (``tests/irs.py``)."""
     t = book.household.tax
-    return capital_gains_tax(
-        t.realized_this_year.short_term + short,
-        t.realized_this_year.long_term + long,
-        ordinary_rate=t.ordinary_rate,
-        long_term_rate=t.long_term_rate,
-        niit=t.niit,
-        filing_status=t.filing_status.value,
-        carryforward_short=t.carryforward.short_term,
-        carryforward_long=t.carryforward.long_term,
-    ).estimated_tax
+    return irs.tax_of(
+        irs.schedule_d(
+            t.realized_this_year.short_term + short,
+            t.realized_this_year.long_term + long,
+            t.carryforward.short_term,
+            t.carryforward.long_term,
+            t.filing_status.value == "married_separate",
+        ),
+        t.ordinary_rate,
+        t.long_term_rate,
+        t.niit,
+    )
 
 
 def washed_ratio(d: ProblemData) -> np.ndarray:

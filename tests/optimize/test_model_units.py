@@ -272,3 +272,25 @@ def test_allocation_total_is_the_after_tax_total_trades_keep() -> None:
     data["policy"] = {}
     d = assemble(build_book(data), Scenario(flows={"ira": -10000.0}, allow_buy=False))
     assert d.allocation_total == pytest.approx(100000.0)
+
+
+# -- DPP: re-solving with new bounds reuses cvxpy's canonicalization --------------------------------
+@pytest.mark.parametrize("after_tax", [False, True])
+def test_problems_that_re_solve_with_new_parameters_are_dpp(after_tax: bool) -> None:
+    """Every step re-solves the cost LP and the tracking QP with new bounds (parameters), so
+    both must be DPP (cvxpy's DPP tutorial), or each solve would canonicalize from scratch; the
+    buy-only and free-contribution problems too."""
+    data = _after_tax_gain_household()
+    if not after_tax:
+        data["policy"] = {k: v for k, v in data.get("policy", {}).items()
+                          if k != "allocation_basis"}
+    book = build_book(data)
+    for scenario in (
+        Scenario(),
+        Scenario(allow_sell=False, free_flow_accounts=(book.accounts[0].id,)),
+        Scenario(flows={book.accounts[0].id: -1000.0}, allow_buy=False),
+    ):
+        model = HouseholdModel(assemble(book, scenario))
+        assert model.cost_problem.is_dpp()
+        assert model.tracking_problem.is_dpp()
+        assert any(p is model.v.pair_buy_ub for p in model.cost_problem.parameters())
