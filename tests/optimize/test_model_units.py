@@ -274,7 +274,7 @@ def test_allocation_total_is_the_after_tax_total_trades_keep() -> None:
     assert d.allocation_total == pytest.approx(100000.0)
 
 
-# -- DPP: re-solving with new bounds reuses cvxpy's canonicalization --------------------------------
+# -- DPP: re-solving with new bounds reuses cvxpy's canonicalization -------------------------------
 @pytest.mark.parametrize("after_tax", [False, True])
 def test_problems_that_re_solve_with_new_parameters_are_dpp(after_tax: bool) -> None:
     """Every step re-solves the cost LP and the tracking QP with new bounds (parameters), so
