@@ -306,3 +306,12 @@ def test_an_account_with_a_personal_limit_and_no_owner_has_no_room() -> None:
     )
     assert room(limits, "ira") == 0
     assert "owner" in limits.groups[0].rule
+
+
+def test_every_account_type_has_its_limit_groups() -> None:
+    """The vocabulary is defined once: every account type of the file format has an entry in
+    the account type → limit group map (an empty one for taxable and 529 accounts)."""
+    from householder.model.types import AccountType
+    from householder.tax.limits import ACCOUNT_LIMIT_GROUPS
+
+    assert set(ACCOUNT_LIMIT_GROUPS) == set(AccountType)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,10 +14,9 @@ from householder.tax.location import (
     ClassAssumptions,
     Income,
     TaxRates,
-    TaxTreatment,
+    Treatment,
     after_tax_value,
     annual_tax_drag,
-    location_coefficients,
     taxable_equivalent_yield,
 )
 
@@ -35,7 +32,7 @@ def test_roth_placement_case_freeby50() -> None:
     stocks = ClassAssumptions(expected_return=0.10, yield_=0.0, income="none")
     bonds = ClassAssumptions(expected_return=0.05, yield_=0.0, income="none")
 
-    def value(treatment: TaxTreatment, cls: ClassAssumptions) -> float:
+    def value(treatment: Treatment, cls: ClassAssumptions) -> float:
         return after_tax_value(treatment, cls, rates, 20)
 
     uniform = (
@@ -59,8 +56,8 @@ def test_roth_placement_coefficients_put_stocks_in_roth() -> None:
         "stocks": ClassAssumptions(expected_return=0.10, yield_=0.0, income="none"),
         "bonds": ClassAssumptions(expected_return=0.05, yield_=0.0, income="none"),
     }
-    table = location_coefficients(classes, rates, 20)
-    assert set(table) == set(TREATMENTS)
+    table = {t: {k: after_tax_value(t, c, rates, 20) for k, c in classes.items()}
+             for t in Treatment}
     assert table["tax_exempt"]["stocks"] == pytest.approx(1.1**20, rel=1e-15)
     assert table["tax_deferred"]["bonds"] == pytest.approx(0.67 * 1.05**20, rel=1e-15)
     premium = {k: table["tax_exempt"][k] - table["tax_deferred"][k] for k in classes}
@@ -411,18 +408,3 @@ def test_taxable_equivalent_yield_nets_the_muni_yield(y: float, t: float) -> Non
     assert taxable_equivalent_yield(y, t) * (1 - t) == pytest.approx(y, abs=1e-15)
     assert taxable_equivalent_yield(y, t) >= y
 
-
-@given(
-    st.dictionaries(st.text(min_size=1, max_size=5), classes(), max_size=4), tax_rates(), horizons
-)
-def test_location_coefficients_are_after_tax_values_of_a_new_dollar(
-    cls_map: dict[str, ClassAssumptions], rates: TaxRates, horizon: int
-) -> None:
-    table = location_coefficients(cls_map, rates, horizon)
-    assert list(table) == list(TREATMENTS)
-    for treatment in TREATMENTS:
-        assert set(table[treatment]) == set(cls_map)
-        for class_id, cls in cls_map.items():
-            expected = after_tax_value(treatment, cls, rates, horizon, basis_ratio=1.0)
-            assert table[treatment][class_id] == expected
-            assert math.isfinite(expected)

@@ -8,6 +8,7 @@ Plain Python: nothing here imports cvxpy or pandas.
 
 from __future__ import annotations
 
+from householder.model.types import FilingStatus
 from householder.tax.holding import (
     Term,
     days_held,
@@ -36,7 +37,6 @@ from householder.tax.limits import (
 )
 from householder.tax.lots import Lot, LotMethod, LotSale, gains_by_term, sell_lots
 from householder.tax.netting import (
-    FilingStatus,
     Netting,
     TaxResult,
     capital_gains_tax,

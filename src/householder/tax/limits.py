@@ -67,6 +67,7 @@ from typing import Any, Literal, get_args
 import yaml
 
 from householder.errors import InputError
+from householder.model.types import AccountType
 
 LimitGroup = Literal[
     "elective_deferral",
@@ -86,26 +87,32 @@ HsaCoverage = Literal["self", "family"]
 LIMIT_GROUPS: tuple[str, ...] = get_args(LimitGroup)
 HSA_COVERAGES: tuple[str, ...] = get_args(HsaCoverage)
 
-DEFERRAL_TYPES = frozenset({"traditional_401k", "roth_401k", "403b", "roth_403b", "simple_ira"})
+DEFERRAL_TYPES = frozenset(
+    {AccountType.TRADITIONAL_401K, AccountType.ROTH_401K, AccountType.B403, AccountType.ROTH_403B,
+     AccountType.SIMPLE_IRA}
+)
 """Account types whose contributions are elective deferrals under IRC 402(g)(3)."""
 
-ANNUAL_ADDITION_TYPES = frozenset({"traditional_401k", "roth_401k", "403b", "roth_403b", "sep_ira"})
+ANNUAL_ADDITION_TYPES = frozenset(
+    {AccountType.TRADITIONAL_401K, AccountType.ROTH_401K, AccountType.B403, AccountType.ROTH_403B,
+     AccountType.SEP_IRA}
+)
 """Account types under IRC 415(c) (401(a) plans, 403(b) contracts, SEPs; not SIMPLE IRAs)."""
 
-ACCOUNT_LIMIT_GROUPS: Mapping[str, tuple[LimitGroup, ...]] = MappingProxyType(
+ACCOUNT_LIMIT_GROUPS: Mapping[AccountType, tuple[LimitGroup, ...]] = MappingProxyType(
     {
-        "taxable": (),
-        "traditional_401k": ("elective_deferral", "annual_additions"),
-        "roth_401k": ("elective_deferral", "annual_additions"),
-        "traditional_ira": ("ira",),
-        "roth_ira": ("ira", "roth_ira"),
-        "hsa": ("hsa", "hsa_spouse"),
-        "403b": ("elective_deferral", "annual_additions"),
-        "roth_403b": ("elective_deferral", "annual_additions"),
-        "457b": ("457b",),
-        "sep_ira": ("annual_additions",),
-        "simple_ira": ("elective_deferral", "simple_ira"),
-        "529": (),
+        AccountType.TAXABLE: (),
+        AccountType.TRADITIONAL_401K: ("elective_deferral", "annual_additions"),
+        AccountType.ROTH_401K: ("elective_deferral", "annual_additions"),
+        AccountType.TRADITIONAL_IRA: ("ira",),
+        AccountType.ROTH_IRA: ("ira", "roth_ira"),
+        AccountType.HSA: ("hsa", "hsa_spouse"),
+        AccountType.B403: ("elective_deferral", "annual_additions"),
+        AccountType.ROTH_403B: ("elective_deferral", "annual_additions"),
+        AccountType.B457: ("457b",),
+        AccountType.SEP_IRA: ("annual_additions",),
+        AccountType.SIMPLE_IRA: ("elective_deferral", "simple_ira"),
+        AccountType.PLAN_529: (),
     }
 )
 """Every account type of the household format and the groups its contributions may count
@@ -165,17 +172,18 @@ def limit_tables() -> Mapping[str, LimitTable]:
     return MappingProxyType({str(name): _table(str(name), t) for name, t in tables.items()})
 
 
-def limit_groups_of(account_type: str) -> tuple[LimitGroup, ...]:
+def limit_groups_of(account_type: AccountType | str) -> tuple[LimitGroup, ...]:
     """Every group an account type's contributions may count against (see
     :data:`ACCOUNT_LIMIT_GROUPS`)."""
-    if account_type not in ACCOUNT_LIMIT_GROUPS:
+    try:
+        return ACCOUNT_LIMIT_GROUPS[AccountType(account_type)]
+    except ValueError:
         raise InputError(
             f"unknown account type {account_type!r}; use one of {', '.join(ACCOUNT_LIMIT_GROUPS)}"
-        )
-    return ACCOUNT_LIMIT_GROUPS[account_type]
+        ) from None
 
 
-def limit_group(account_type: str) -> LimitGroup | None:
+def limit_group(account_type: AccountType | str) -> LimitGroup | None:
     """The main limit group of an account type (the first of :func:`limit_groups_of`), or None
     when it has no personal limit."""
     groups = limit_groups_of(account_type)

@@ -1,9 +1,10 @@
 r"""The after-tax value model: what a dollar of an asset class becomes, after every tax, by account.
 
 One dollar of class *k* held today in an account of treatment *a* grows to :math:`V_{a,k}(H)`
-after-tax dollars at the horizon *H*. This table is the single source of truth for asset location:
-the ``locate`` command's LP maximises :math:`\sum x_{a,k} V_{a,k}` and the ``plan`` optimizer's
-location term uses the same coefficients (see ``design/model.md``, "The location term").
+after-tax dollars at the horizon *H*. This function is the single source of truth for asset
+location: :class:`householder.valuation.location.LocationValues` tabulates it once per household,
+and both the ``plan`` optimizer's location term and the location value that ``plan`` and
+``locate`` report read that table (see ``design/model.md``, "The location term").
 
 Notation (all fractions per year unless said otherwise):
 
@@ -62,21 +63,15 @@ Conventions, each a choice made on purpose:
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 from householder.errors import InputError
+from householder.model.types import Income, Treatment
 from householder.tax.rates import NIIT_RATE, TaxRates
 
-TaxTreatment = Literal["taxable", "tax_deferred", "tax_exempt"]
-"""How an account is taxed; Roth and HSA are ``tax_exempt``."""
-
-Income = Literal["none", "qualified", "ordinary", "tax_exempt", "foreign"]
-"""Tax character of a class's yield."""
-
-TREATMENTS: Final[tuple[TaxTreatment, ...]] = ("taxable", "tax_deferred", "tax_exempt")
-INCOMES: Final[tuple[Income, ...]] = ("none", "qualified", "ordinary", "tax_exempt", "foreign")
+TREATMENTS: Final[tuple[str, ...]] = tuple(Treatment)
+INCOMES: Final[tuple[str, ...]] = tuple(Income)
 
 
 def _check_fraction(name: str, value: float, *, upper: float = 1.0, closed: bool = True) -> None:
@@ -154,7 +149,7 @@ def _sheltered_growth(assumptions: ClassAssumptions, expense_ratio: float) -> fl
 
 
 def after_tax_value(
-    treatment: TaxTreatment,
+    treatment: Treatment,
     assumptions: ClassAssumptions,
     rates: TaxRates,
     horizon_years: int,
@@ -257,27 +252,3 @@ def taxable_equivalent_yield(yield_: float, rate: float) -> float:
     r"""The taxable yield that nets the same as a tax-exempt one: :math:`y / (1 - t)`."""
     _check_fraction("rate", rate, closed=False)
     return yield_ / (1.0 - rate)
-
-
-def location_coefficients(
-    classes: Mapping[str, ClassAssumptions],
-    rates: TaxRates,
-    horizon_years: int,
-    *,
-    liquidate: bool = True,
-) -> dict[TaxTreatment, dict[str, float]]:
-    r"""The LP's table: :math:`V_{a,k}(H)` for a new dollar (``basis_ratio`` 1, no fee).
-
-    ``result[treatment][class_id]`` is :func:`after_tax_value` of one dollar of the class held
-    in an account of that treatment for ``horizon_years``. Fund expense ratios belong to funds,
-    not classes; apply them per fund with :func:`after_tax_value` where they differ.
-    """
-    return {
-        treatment: {
-            class_id: after_tax_value(
-                treatment, assumptions, rates, horizon_years, liquidate=liquidate
-            )
-            for class_id, assumptions in classes.items()
-        }
-        for treatment in TREATMENTS
-    }

@@ -44,17 +44,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 from householder.errors import InputError
+from householder.model.types import FilingStatus
+from householder.tax.rates import NIIT_RATE
 
-FilingStatus = Literal["single", "married_joint", "married_separate", "head_of_household"]
-"""The household file's filing statuses."""
-
-FILING_STATUSES: tuple[str, ...] = get_args(FilingStatus)
-
-NIIT_RATE = 0.038
-"""IRC 1411: net investment income tax rate."""
+FILING_STATUSES: tuple[str, ...] = tuple(FilingStatus)
 
 CAPITAL_LOSS_LIMIT = 3000.0
 """IRC 1211(b)(1): net capital loss deductible against ordinary income each year."""

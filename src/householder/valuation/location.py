@@ -42,7 +42,7 @@ from functools import cached_property
 import numpy as np
 
 from householder.model.book import Book
-from householder.model.types import Treatment
+from householder.model.types import Income, Treatment
 from householder.tax.location import ClassAssumptions, after_tax_value, annual_tax_drag
 from householder.valuation.facts import Facts
 
@@ -52,11 +52,11 @@ CASH = "cash"
 def class_assumptions(book: Book, class_id: str) -> ClassAssumptions:
     """The value model's inputs for one class of the taxonomy (bundled or the file's)."""
     info = book.taxonomy[class_id]
-    yield_ = info.yield_ if info.income.value != "none" else 0.0
+    yield_ = info.yield_ if info.income is not Income.NONE else 0.0
     return ClassAssumptions(
         expected_return=info.expected_return,
         yield_=yield_,
-        income=info.income.value,
+        income=info.income,
         turnover=info.turnover,
         foreign_tax=info.foreign_tax,
     )
@@ -91,7 +91,7 @@ class LocationValues:
         for class_id in self.book.taxonomy:
             assumptions = class_assumptions(self.book, class_id)
             for t in Treatment:
-                out[(t, class_id)] = after_tax_value(t.value, assumptions, rates, self.horizon)
+                out[(t, class_id)] = after_tax_value(t, assumptions, rates, self.horizon)
         return out
 
     def annual_drag(self, class_id: str) -> float:
