@@ -174,7 +174,7 @@ def test_tdf_picks_the_nearest_vintage_and_prices_it_exactly(household_file: Wri
 
 def test_tdf_exact_fee_in_dollars() -> None:
     from householder.io import build_book
-    from householder.valuation.tdf import target_date_alternative
+    from householder.plan.tdf import target_date_alternative
 
     data = kendra_tdf()
     data["accounts"][0]["cash"] = 1000  # cash costs nothing now and is invested in the fund

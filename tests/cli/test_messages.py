@@ -21,7 +21,7 @@ def test_no_trades_off_target_does_not_claim_on_target() -> None:
         )
     )
     assert r.plan.nothing_to_do and not r.plan.target_reached
-    text = "\n".join(plan_messages(r.plan))
+    text = "\n".join(map(str, plan_messages(r.plan)))
     assert "already on target" not in text
     assert "No trades: the household is off target" in text
 
@@ -42,4 +42,4 @@ def test_no_trades_on_target_says_nothing_to_do() -> None:
         )
     )
     assert r.plan.nothing_to_do and r.plan.target_reached
-    assert any("already on target" in m for m in plan_messages(r.plan))
+    assert any("already on target" in str(m) for m in plan_messages(r.plan))

@@ -497,3 +497,10 @@ def honest_ratio(d: ProblemData, buys: np.ndarray) -> np.ndarray:
     return np.array(
         [max(x, 0.0) if grp in bought else x for x, grp in zip(g, d.lot_group, strict=True)]
     )
+
+
+def limit_rows(plan: Plan) -> list[dict[str, Any]]:
+    """A contribute plan's ``limit_checks`` as its JSON rows."""
+    rows = plan.to_json().get("limit_checks") or []
+    assert isinstance(rows, list)
+    return rows

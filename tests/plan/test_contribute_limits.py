@@ -11,6 +11,7 @@ import pytest
 from householder.errors import InputError
 from householder.model.book import Book
 from householder.plan.contribute import contribute_amount, contribute_to_target
+from tests.optimize.households import limit_rows
 from tests.plan.test_contribute import CENT, QP, book_of, flows
 
 
@@ -52,7 +53,7 @@ def test_401k_and_simple_to_target_stays_within_one_402g_limit() -> None:
     assert got.get("simple", 0.0) <= 16_500 + CENT
     assert plan.contribution_within_limits is False
     assert plan.contribution_best_within_limits == pytest.approx(23_500, abs=QP)
-    rows = {r["group"]: r for r in plan.limit_checks or []}
+    rows = {r["group"]: r for r in limit_rows(plan)}
     assert rows["elective_deferral"]["accounts"] == ["k", "simple"]
     assert rows["elective_deferral"]["limit"] == 23_500
 
@@ -67,7 +68,7 @@ def test_401k_and_simple_amount_never_routes_past_402g() -> None:
     assert "$23,500.00 of the $30,000.00" in message and "$6,500.00" in message
     plan = contribute_amount(k_and_simple(with_taxable=True), 30_000)
     assert flows(plan) == pytest.approx({"k": 23_500, "tx": 6_500})
-    rows = plan.limit_checks or []
+    rows = limit_rows(plan)
     assert [(r["group"], r["planned"], r["within_limit"]) for r in rows] == [
         ("elective_deferral", 23_500, True)
     ]
@@ -132,7 +133,7 @@ def test_spouses_with_family_hsas_share_one_family_limit() -> None:
     got = flows(plan)
     assert got["his-hsa"] + got.get("her-hsa", 0.0) == pytest.approx(9_550)
     assert got["tx"] == pytest.approx(2_450)
-    rows = {r["group"]: r for r in plan.limit_checks or []}
+    rows = {r["group"]: r for r in limit_rows(plan)}
     assert rows["hsa"]["person"] == "mr+mrs"
     assert rows["hsa"]["limit"] == 9_550 and rows["hsa"]["within_limit"] is True
     with pytest.raises(InputError, match=r"9,550\.00 of the \$12,000\.00"):
@@ -161,7 +162,7 @@ def test_401k_and_457b_each_take_the_full_deferral() -> None:
     )
     plan = contribute_amount(book, 47_000)
     assert flows(plan) == pytest.approx({"k": 23_500, "457": 23_500})
-    assert sorted(r["group"] for r in plan.limit_checks or []) == ["457b", "elective_deferral"]
+    assert sorted(r["group"] for r in limit_rows(plan)) == ["457b", "elective_deferral"]
 
 
 def test_roth_ira_income_limit_with_magi() -> None:
@@ -201,7 +202,7 @@ def test_employer_money_and_415c() -> None:
     )
     plan = contribute_amount(book, 20_000)
     assert flows(plan) == pytest.approx({"k": 15_000, "tx": 5_000})
-    rows = {r["group"]: r for r in plan.limit_checks or []}
+    rows = {r["group"]: r for r in limit_rows(plan)}
     assert rows["annual_additions"]["planned"] == 70_000
     assert rows["elective_deferral"]["planned"] == 15_000
 
@@ -230,6 +231,6 @@ def test_couple_example_to_target_checked_by_hand() -> None:
     assert got.get("alex-hsa", 0.0) + got.get("blair-hsa", 0.0) == pytest.approx(9_550, abs=CENT)
     routed = contribute_amount(book, 71_350)
     assert sum(flows(routed).values()) == pytest.approx(71_350, abs=CENT)
-    assert all(r["within_limit"] for r in routed.limit_checks or [])
+    assert all(r["within_limit"] for r in limit_rows(routed))
     with pytest.raises(InputError, match=r"only \$71,350\.00 of the \$71,351\.00"):
         contribute_amount(book, 71_351)

@@ -16,12 +16,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from householder.errors import HouseholderError, HouseholdFileError
+from householder.report.common import Message, Styled
 
 if TYPE_CHECKING:
     from householder.model.book import Book
-    from householder.report.common import Table
+    from householder.plan.result import Result
+    from householder.report.common import Block, Cell, Style
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BREACHED = 0, 1, 2, 3
 
@@ -46,24 +49,42 @@ class Output:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
-    def tables(self, tables: list[Table]) -> None:
-        for table in tables:
-            self.human.print(render(table))
+    def emit(self, result: Result, blocks: list[Block]) -> None:
+        """A command's result: its JSON document (with ``--json``) and its report for people."""
+        if self.json_mode:
+            self.document(result.to_json())
+        self.report(blocks)
 
-    def say(self, text: str) -> None:
-        self.human.print(text)
+    def report(self, blocks: list[Block]) -> None:
+        """Tables and messages, in order, every piece of text as plain text."""
+        for block in blocks:
+            self.human.print(render(block))
 
 
-def render(table: Table) -> RichTable:
-    # titles, captions and headers are plain text (they carry names from the file, which may
-    # hold brackets); cells may carry markup, such as a red status
-    out = RichTable(title=escape(table.title), caption=escape(table.caption) or None,
+STYLES = {"good": "green", "warn": "yellow", "bad": "red", "strong": "bold"}
+"""How the terminal shows a report's styles."""
+
+
+def text(value: Cell, style: Style | None = None) -> Text:
+    """Plain text, never read as markup (a lot id ``[blink]A`` prints as given)."""
+    if isinstance(value, Styled):
+        return Text(value.text, style=STYLES[value.style])
+    return Text(value, style=STYLES[style] if style else "")
+
+
+def render(block: Block) -> RichTable | Text:
+    """The one place a report becomes rich output: text objects, no markup parsed."""
+    if isinstance(block, Message):
+        if block.lead:
+            return Text.assemble(text(block.lead, block.style), text(block.text))
+        return text(block.text, block.style)
+    out = RichTable(title=text(block.title), caption=text(block.caption) if block.caption else None,
                     title_justify="left", caption_justify="left")
-    for i, header in enumerate(table.headers):
-        justify = table.justify[i] if i < len(table.justify) else ("left" if i == 0 else "right")
-        out.add_column(escape(header), justify=justify)  # type: ignore[arg-type]
-    for row in table.rows:
-        out.add_row(*row)
+    for i, header in enumerate(block.headers):
+        justify = block.justify[i] if i < len(block.justify) else ("left" if i == 0 else "right")
+        out.add_column(text(header), justify=justify)  # type: ignore[arg-type]
+    for row in block.rows:
+        out.add_row(*(text(cell) for cell in row))
     return out
 
 

@@ -9,7 +9,6 @@ import typer
 
 from householder.cli.common import EXIT_USAGE, FileArg, JsonOpt, Output, handled, load
 from householder.cli.plan import CsvOpt, ForceOpt, emit_plan
-from householder.report.common import Table, money
 
 
 def contribute(
@@ -50,73 +49,19 @@ def contribute(
     if modes != 1:
         typer.echo("error: give exactly one of --amount N, --to-target or --split", err=True)
         raise typer.Exit(EXIT_USAGE)
+    from householder.plan import contribute as cf
+    from householder.report.contribute import contribution_blocks, split_report
+
     out = Output(json)
     with handled(out):
         book = load(file)
-        from householder.plan import contribute as cf
-
         if split:
             result = cf.contribution_split(book, years)
-            if json:
-                out.document(result)
-            out.tables(split_tables(result))
-            for note in result["notes"]:  # type: ignore[attr-defined]
-                out.say(f"note: {note}")
+            out.emit(result, split_report(result))
             return
         plan = (
             cf.contribute_to_target(book)
             if to_target
             else cf.contribute_amount(book, float(amount or 0.0), account)
         )
-        emit_plan(out, plan, csv, force)
-        if plan.contribution_needed is not None:
-            out.say(f"[bold]Contribution needed:[/bold] {money(plan.contribution_needed)}")
-        if plan.limit_checks:
-            out.tables([limit_table(plan.limit_checks)])
-
-
-def limit_table(checks: list[dict[str, object]]) -> Table:
-    """One row per limit group the money counts against (docs/contribute.md)."""
-    from householder.plan.contribute import GROUP_LABELS
-
-    table = Table(
-        title="Contribution limits",
-        headers=["person", "group", "account", "year", "limit", "planned", "fits"],
-        justify=["left", "left", "left", "right", "right", "right", "right"],
-    )
-    for c in checks:
-        table.rows.append(
-            [
-                str(c["person"]),
-                GROUP_LABELS.get(str(c.get("group", "")), str(c.get("group", ""))),
-                str(c["account"]),
-                str(c["year"]),
-                money(float(c["limit"])),  # type: ignore[arg-type]
-                money(float(c["planned"])),  # type: ignore[arg-type]
-                "yes" if c["within_limit"] else "[red]NO[/red]",
-            ]
-        )
-    return table
-
-
-def split_tables(result: dict[str, object]) -> list[Table]:
-    tables = []
-    for acct in result["splits"]:  # type: ignore[attr-defined]
-        table = Table(
-            title=f"{acct['id']}: {money(acct['annual'])} a year",
-            headers=["fund", "today", f"for {result['years']} yr", "then return to"],
-        )
-        funds = list(
-            dict.fromkeys([*acct["current_split"], *acct["split"], *acct["then_return_to"]])
-        )
-        for f in funds:
-            table.rows.append(
-                [
-                    f,
-                    f"{acct['current_split'].get(f, 0):.2f}%",
-                    f"{acct['split'].get(f, 0):.2f}%",
-                    f"{acct['then_return_to'].get(f, 0):.2f}%",
-                ]
-            )
-        tables.append(table)
-    return tables
+        emit_plan(out, plan, csv, force, extra=contribution_blocks(plan))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from householder.cli.common import EXIT_BREACHED, FileArg, JsonOpt, Output, handled, load
 
@@ -18,22 +17,12 @@ def drift(
     ] = False,
 ) -> None:
     """How far the household is from target, against tolerance bands (5/25 by default)."""
-    from householder.report.drift import drift_json, drift_tables
-    from householder.valuation import measure_drift
+    from householder.plan.drift import drift as measure
+    from householder.report.drift import drift_report
 
     out = Output(json)
     with handled(out):
-        book = load(file)
-        result = measure_drift(book)
-        if json:
-            out.document(drift_json(book, result))
-        out.tables(drift_tables(book, result))
-        if result.breached:
-            names = escape(", ".join(r.cls for r in result.rows if r.breached))
-            out.say(f"[yellow]Out of band:[/yellow] {names}. `householder plan` proposes trades.")
-        else:
-            out.say("[green]Every class is inside its band: nothing to do.[/green]")
-        for note in book.notes:
-            out.say(f"note: {escape(note)}")
+        result = measure(load(file))
+        out.emit(result, drift_report(result))
     if check and result.breached:
         raise typer.Exit(EXIT_BREACHED)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from householder.cli.common import JsonOpt, Output, handled
 from householder.io.importers import Broker
@@ -56,9 +55,14 @@ def import_(
     if output.suffix.lower() not in {".yaml", ".yml"}:
         raise typer.BadParameter(f"{output} must end in .yaml: import writes YAML (with "
                                  "comments where you must fill something in)", param_hint="-o")
+    from householder.plan.imports import import_exports
+    from householder.report.imports import import_report
+
     out = Output(json)
     with handled(out):
-        _run(out, broker, files, into, choice, output, column_map, day, force)
+        result = import_exports(broker, files, output, into=into, types=choice,
+                                column_map=column_map, as_of=day, force=force)
+        out.emit(result, import_report(result))
 
 
 def _type_choice(accounts: list[str], types: list[str]) -> TypeChoice:
@@ -89,64 +93,3 @@ def _as_of(text: str | None) -> date | None:
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)",
                                  param_hint="--as-of") from None
-
-
-def _run(out: Output, broker: Broker, files: list[Path], into: Path | None, choice: TypeChoice,
-         output: Path, column_map: str | None, as_of: date | None, force: bool) -> None:
-    from householder.errors import HouseholdFileError
-    from householder.io import build_book, parse_text, read_file
-    from householder.io.importers import assemble, read_exports
-    from householder.io.importers.generic import parse_map
-    from householder.io.importers.yamlout import render, write_new
-
-    mapping = parse_map(column_map) if broker is Broker.CSV else None
-    exports = read_exports(broker, files, mapping)
-    base = read_file(into) if into is not None else None
-    result = assemble(exports, into=base, types=choice, as_of=as_of)
-    names = ", ".join(p.name for p in files)
-    header = [f"Imported by `householder import {broker.value}` from {names}"
-              + (f" into {into.name}" if into else "") + ".",
-              "Comments mark what you must still supply; `householder validate` checks it."]
-    spacing = ("people", "tax", "target", "glide", "policy", "classes", "funds", "accounts",
-               "prices")
-    text = render(result.data, result.comments, header, spacing)
-    problems: list[str] = []
-    try:
-        build_book(parse_text(text, "yaml", str(output)), source=str(output))
-    except HouseholdFileError as exc:
-        problems = [str(p) for p in exc.problems]
-    written = write_new(output, text, force=force, inputs=[*files, *([into] if into else [])])
-    if out.json_mode:
-        out.document({
-            "written": str(written),
-            "broker": broker.value,
-            "as_of": result.data["as_of"].isoformat(),
-            "accounts": result.accounts,
-            "funds_added": result.funds_added,
-            "todo": [{"path": t.path, "message": t.message} for t in result.todo],
-            "notes": result.notes,
-            "valid": not problems,
-            "problems": problems,
-        })
-    n = len(result.accounts)
-    holdings = sum(a["holdings"] for a in result.accounts)
-    lots = sum(a["lots"] for a in result.accounts)
-    out.say(f"wrote {escape(str(written))}: {n} account{'s' if n != 1 else ''}, {holdings} "
-            f"holding{'s' if holdings != 1 else ''}, {lots} lot{'s' if lots != 1 else ''} "
-            f"from {broker.value}" + (f", merged into {escape(str(into))}" if into else ""))
-    for summary in result.accounts:
-        matched = f" (updates {summary['matched']})" if summary["matched"] else ""
-        out.say(f"  {escape(summary['imported_as'])}{escape(matched)}: "
-                f"{escape(str(summary['type']))}, {summary['holdings']} "
-                f"holding{'' if summary['holdings'] == 1 else 's'}, cash ${summary['cash']:,.2f}")
-    if result.todo:
-        out.say(f"still to do ({len(result.todo)}):")
-        for item in result.todo:
-            out.say(f"  {escape(str(item))}")
-    for note in result.notes:
-        out.say(f"note: {escape(note)}")
-    if problems:
-        out.say(f"`householder validate {escape(str(written))}` reports {len(problems)} "
-                f"problem{'s' if len(problems) != 1 else ''} until the list is done")
-    else:
-        out.say(f"[green]valid[/green]: `householder plan {escape(str(written))}` can run now")

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from householder.cli.common import JsonOpt, Output, handled
 
 if TYPE_CHECKING:
-    from householder.io.importers.starter import PersonSpec
-    from householder.model.types import AccountType
+    pass
 
 
 def init(
@@ -69,9 +67,14 @@ def init(
     if not types and from_ is None:
         types = [parse_type("taxable")]
     specs = [PersonSpec(p, years[i] if i < len(years) else None) for i, p in enumerate(people)]
+    from householder.plan.imports import start_household
+    from householder.report.imports import init_report
+
     out = Output(json)
     with handled(out):
-        _run(out, output, specs, types, name, day, from_, force)
+        result = start_household(output, specs, types, name=name, as_of=day, source=from_,
+                                 force=force)
+        out.emit(result, init_report(result))
 
 
 def _interactive() -> bool:
@@ -92,39 +95,3 @@ def _ask(name: str | None) -> tuple[str | None, list[str], list[int], list[str]]
     kinds = typer.prompt("Account types (comma-separated: taxable, roth_ira, traditional_ira, "
                          "traditional_401k, hsa, …)", default="taxable")
     return name, people, years, [k.strip() for k in kinds.split(",") if k.strip()]
-
-
-def _run(out: Output, output: Path, people: list[PersonSpec], types: list[AccountType],
-         name: str | None, as_of: date | None, source: Path | None, force: bool) -> None:
-    from householder.errors import HouseholdFileError
-    from householder.io import build_book, parse_text, read_file
-    from householder.io.importers.starter import HEADER, starter
-    from householder.io.importers.yamlout import render, write_new
-
-    base = read_file(source) if source is not None else None
-    data, comments = starter(people, types, name=name, as_of=as_of, base=base)
-    header = list(HEADER)
-    if source is not None:
-        header.insert(0, f"Made from {source.name} by `householder init --from`.")
-    text = render(data, comments, header, spacing=("people", "tax", "target", "glide", "policy",
-                                                   "classes", "funds", "accounts", "prices"))
-    problems: list[str] = []
-    try:
-        build_book(parse_text(text, "yaml", str(output)), source=str(output))
-    except HouseholdFileError as exc:
-        problems = [str(p) for p in exc.problems]
-    written = write_new(output, text, force=force, inputs=[source] if source else [])
-    if out.json_mode:
-        out.document({"written": str(written), "valid": not problems, "problems": problems,
-                      "people": [p["id"] for p in data["people"]],
-                      "accounts": [a.get("id") for a in data["accounts"]]})
-    n_people, n_accounts = len(data["people"]), len(data["accounts"])
-    out.say(f"wrote {escape(str(written))}: {n_people} {'person' if n_people == 1 else 'people'}"
-            f", {n_accounts} account{'' if n_accounts == 1 else 's'}"
-            + ("; the target is a placeholder: set yours" if "target" in comments else ""))
-    if problems:
-        out.say(f"still to do before it validates ({len(problems)}):")
-        for problem in problems:
-            out.say(f"  {escape(problem)}")
-    else:
-        out.say(f"[green]valid[/green]: edit it, then `householder drift {escape(str(written))}`")

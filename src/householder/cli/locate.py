@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from householder.cli.common import FileArg, JsonOpt, Output, handled, load
-from householder.report.common import Table, money
-
-if TYPE_CHECKING:
-    from householder.plan.locate import Location
 
 
 def locate(
@@ -36,88 +31,16 @@ def locate(
     ] = None,
 ) -> None:
     """Which classes each account should hold, and what that is worth after tax."""
+    from householder.plan.locate import locate as place
+    from householder.plan.locate import sweep as sweep_over
+    from householder.report.locate import locate_report, sweep_report
+
     out = Output(json)
     with handled(out):
         book = load(file)
-        from householder.model.variants import with_setting
-        from householder.plan.locate import locate as run_locate
-        from householder.plan.locate import sweep_values
-
         if sweep:
-            name, values = sweep_values(sweep)
-            rows = []
-            for value in values:
-                result = run_locate(with_setting(book, name, value), from_current=from_current)
-                rows.append((value, result))
-            if json:
-                out.document(
-                    {
-                        "household": book.name,
-                        "as_of": book.as_of.isoformat(),
-                        "sweep": name,
-                        "points": [{"value": v, **r.to_json()} for v, r in rows],
-                    }
-                )
-            out.tables([sweep_table(name, rows)])
+            swept = sweep_over(book, sweep, from_current=from_current)
+            out.emit(swept, sweep_report(swept))
             return
-        result = run_locate(book, from_current=from_current)
-        if json:
-            out.document(result.to_json())
-        out.tables(locate_tables(result))
-        for why in result.why.values():
-            out.say(f"• {why}")
-        for note in result.notes:
-            out.say(f"note: {note}")
-
-
-def locate_tables(result: object) -> list[Table]:
-    from householder.plan.locate import Location
-
-    assert isinstance(result, Location)
-    classes = list(dict.fromkeys(k for v in result.placement.values() for k in v))
-    table = Table(
-        title=f"{result.household}: asset location ({result.allocation_basis.replace('_', '-')}, "
-        f"{result.horizon_years} years)",
-        headers=["account", "type", *classes],
-    )
-    for acct, by_class in result.placement.items():
-        table.rows.append(
-            [
-                acct,
-                result.account_types[acct],
-                *[money(by_class[k]) if k in by_class else "" for k in classes],
-            ]
-        )
-    value = Table(
-        title="After-tax value at the horizon", headers=["", ""], justify=["left", "right"]
-    )
-    value.rows += [
-        ["every account holding the household mix", money(result.after_tax_value_uniform)],
-        ["located as above", money(result.after_tax_value_located)],
-        ["difference", money(result.after_tax_value_located - result.after_tax_value_uniform)],
-        ["benefit per year", f"{result.annual_benefit_bps:.1f} bp"],
-    ]
-    return [table, value]
-
-
-def sweep_table(name: str, rows: Sequence[tuple[float, Location]]) -> Table:
-    table = Table(
-        title=f"Asset location as {name} varies",
-        headers=[name, "placement", "located", "uniform", "bp/yr"],
-        justify=["right", "left", "right", "right", "right"],
-    )
-    for value, r in rows:
-        placement = "; ".join(
-            f"{acct}: " + ", ".join(k for k, _ in sorted(v.items(), key=lambda kv: -kv[1]))
-            for acct, v in r.placement.items()
-        )
-        table.rows.append(
-            [
-                f"{value:g}",
-                placement,
-                money(r.after_tax_value_located),
-                money(r.after_tax_value_uniform),
-                f"{r.annual_benefit_bps:.1f}",
-            ]
-        )
-    return table
+        result = place(book, from_current=from_current)
+        out.emit(result, locate_report(result))

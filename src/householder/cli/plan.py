@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+
+if TYPE_CHECKING:
+    from householder.plan.result import Plan
+    from householder.report.common import Block
 
 CsvOpt = Annotated[
     Path | None,
@@ -28,18 +32,16 @@ def plan(file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceO
         emit_plan(out, result, csv, force)
 
 
-def emit_plan(out: Output, result: object, csv: Path | None, force: bool) -> None:
-    """Print a plan-shaped result and write its CSV (shared with ``contribute``)."""
+def emit_plan(out: Output, result: Plan, csv: Path | None, force: bool,
+              extra: list[Block] | None = None) -> None:
+    """Print a plan-shaped result (and ``extra`` blocks after it) and write its CSV (shared
+    with ``contribute``)."""
     from householder.io.export import write_csv
-    from householder.plan.result import Plan
-    from householder.report.plan import CSV_HEADERS, plan_messages, plan_tables, trade_rows
+    from householder.report.common import Message
+    from householder.report.plan import CSV_HEADERS, plan_report, trade_rows
 
-    assert isinstance(result, Plan)
+    blocks: list[Block] = []
     if csv is not None:
         written = write_csv(csv, CSV_HEADERS, trade_rows(result), force=force)
-        out.say(f"trade list written to {written}")
-    if out.json_mode:
-        out.document(result.to_json())
-    out.tables(plan_tables(result))
-    for line in plan_messages(result):
-        out.say(line)
+        blocks.append(Message(f"trade list written to {written}"))
+    out.emit(result, [*blocks, *plan_report(result), *(extra or [])])

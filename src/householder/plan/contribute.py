@@ -24,7 +24,7 @@ from householder.model.types import AccountType, Treatment
 from householder.model.variants import emptied
 from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
-from householder.plan.result import Plan
+from householder.plan.result import AllocationRow, LimitCheckRow, Plan, Result
 from householder.tax.limits import (
     GroupLimit,
     HouseholdLimits,
@@ -397,7 +397,7 @@ def contribute_amount(book: Book, amount: float, account: str | None = None) -> 
                     f"{c.person}'s {group_name(c.group)} contributions would be "
                     f"${c.planned:,.2f} against a {c.year} limit of ${c.limit:,.2f}"
                 )
-        plan = plan.model_copy(update={"limit_checks": [_check_json(c) for c in checks]})
+        plan = plan.model_copy(update={"limit_checks": [_check_row(c) for c in checks]})
     return plan.model_copy(update={"notes": notes + extra + plan.notes})
 
 
@@ -463,7 +463,7 @@ def contribute_to_target(book: Book) -> Plan:
             "contribution_best_within_limits": None
             if best_within is None
             else round(best_within, 2),
-            "limit_checks": [_check_json(c) for c in checks],
+            "limit_checks": [_check_row(c) for c in checks],
             "notes": notes + limits.roth_note(needed) + plan.notes,
         }
     )
@@ -536,7 +536,29 @@ def _flow_groups(
     return tuple(out)
 
 
-def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
+class AccountSplit(Result):
+    id: str
+    annual: float
+    current_split: dict[str, float]
+    split: dict[str, float]
+    """Fund → percent of the account's contributions for the coming years."""
+    then_return_to: dict[str, float]
+
+
+class ContributionSplit(Result):
+    """``contribute --split``: the recurring split that reaches the target without selling."""
+
+    household: str
+    as_of: str
+    command: str = "contribute"
+    years: int
+    target_reached: bool
+    allocation: list[AllocationRow]
+    splits: list[AccountSplit]
+    notes: list[str]
+
+
+def contribution_split(book: Book, years: int = 1) -> ContributionSplit:
     """For accounts with recurring contributions: the split of future contributions that
     reaches the target in ``years`` without selling, and the split to return to once there."""
     if years < 1:
@@ -560,28 +582,27 @@ def contribution_split(book: Book, years: int = 1) -> dict[str, object]:
         split = {t.fund: round(100 * t.amount / total, 4) for t in acct.trades if t.action == "buy"}
         spec = book.account(acct.id).spec.contributions
         accounts.append(
-            {
-                "id": acct.id,
-                "annual": recurring[acct.id],
-                "current_split": dict(spec.split or {}) if spec else {},
-                "split": split,
-                "then_return_to": steady.get(acct.id, {}),
-            }
+            AccountSplit(
+                id=acct.id,
+                annual=recurring[acct.id],
+                current_split=dict(spec.split or {}) if spec else {},
+                split=split,
+                then_return_to=steady.get(acct.id, {}),
+            )
         )
-    return {
-        "household": book.name,
-        "as_of": book.as_of.isoformat(),
-        "command": "contribute",
-        "years": years,
-        "target_reached": plan.target_reached,
-        "allocation": [r.model_dump(by_alias=True) for r in plan.allocation],
-        "splits": accounts,
-        "notes": [
+    return ContributionSplit(
+        household=book.name,
+        as_of=book.as_of.isoformat(),
+        years=years,
+        target_reached=plan.target_reached,
+        allocation=list(plan.allocation),
+        splits=accounts,
+        notes=[
             f"Use this split for {years} year{'s' if years > 1 else ''}, then switch back to "
             "the return split: otherwise the household overshoots the target the other way.",
             *plan.shortfall,
         ],
-    }
+    )
 
 
 def _steady_split(book: Book, recurring: dict[str, float]) -> dict[str, dict[str, float]]:
@@ -616,19 +637,19 @@ def _account(book: Book, account: str) -> AccountBook:
         ) from None
 
 
-def _check_json(c: LimitCheck) -> dict[str, object]:
-    return {
-        "person": c.person,
-        "account": c.account,
-        "year": c.year,
-        "limit": c.limit,
-        "planned": round(c.planned, 2),
-        "within_limit": c.within_limit,
-        "group": c.group,
-        "room": round(c.room, 2),
-        "accounts": list(c.accounts),
-        "people": list(c.people),
-        "contribution": round(c.contribution, 2),
-        "already": round(c.already, 2),
-        "rule": c.rule,
-    }
+def _check_row(c: LimitCheck) -> LimitCheckRow:
+    return LimitCheckRow(
+        person=c.person,
+        account=c.account,
+        year=c.year,
+        limit=c.limit,
+        planned=round(c.planned, 2),
+        within_limit=c.within_limit,
+        group=c.group,
+        room=round(c.room, 2),
+        accounts=list(c.accounts),
+        people=list(c.people),
+        contribution=round(c.contribution, 2),
+        already=round(c.already, 2),
+        rule=c.rule,
+    )

@@ -16,13 +16,13 @@ and the yearly benefit is :math:`(V_{located}/V_{uniform})^{1/H} - 1`, in basis 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from householder.model.book import Book
 from householder.model.types import Treatment
-from householder.model.variants import as_cash
+from householder.model.variants import as_cash, with_setting
 from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
 from householder.plan.result import Plan, Result
@@ -54,11 +54,38 @@ class Location(Result):
     plan: dict[str, Any] | None = None
     """With ``--from-current``: the plan that gets there (trades, tax)."""
 
-    def to_json(self) -> dict[str, object]:
-        doc = self.model_dump(mode="json")
-        if doc.get("plan") is None:
-            doc.pop("plan", None)
+    omit_when_none: ClassVar[tuple[str, ...]] = ("plan",)
+
+
+class SweepPoint(Location):
+    value: float
+    """The swept setting's value at this point."""
+
+
+class LocateSweep(Result):
+    """``locate --sweep``: one placement per value of one assumption."""
+
+    household: str
+    as_of: str
+    sweep: str
+    points: list[SweepPoint]
+
+    def to_json(self) -> dict[str, Any]:
+        doc = super().to_json()
+        doc["points"] = [p.to_json() for p in self.points]  # each point leaves out its own None
         return doc
+
+
+def sweep(book: Book, spec: str, *, from_current: bool = False) -> LocateSweep:
+    """``locate`` once per value of ``spec`` (``name=start:stop:step``)."""
+    name, values = sweep_values(spec)
+    points = [
+        SweepPoint(value=value, **locate(with_setting(book, name, value),
+                                          from_current=from_current).model_dump())
+        for value in values
+    ]
+    return LocateSweep(household=book.name, as_of=book.as_of.isoformat(), sweep=name,
+                       points=points)
 
 
 def locate(book: Book, *, from_current: bool = False) -> Location:

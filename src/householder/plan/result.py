@@ -3,13 +3,27 @@ recomputes it. Field names follow the ``--json`` contract of ``spec/household-fo
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class Result(BaseModel):
+    """A command's typed result. Its ``--json`` document is :meth:`to_json`, the one way every
+    command's JSON is made."""
+
     model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    omit_when_none: ClassVar[tuple[str, ...]] = ()
+    """Top-level fields left out of the JSON document where they are None (a field only some
+    modes of a command give)."""
+
+    def to_json(self) -> dict[str, Any]:
+        doc = self.model_dump(mode="json", by_alias=True)
+        for key in self.omit_when_none:
+            if doc.get(key) is None:
+                doc.pop(key, None)
+        return doc
 
 
 class LotLine(Result):
@@ -169,6 +183,24 @@ class Costs(Result):
     """Largest distance of any class from target after the plan, in fraction points."""
 
 
+class LimitCheckRow(Result):
+    """One contribution limit group a plan's money counts against (``limit_checks``)."""
+
+    person: str
+    account: str
+    year: int
+    limit: float
+    planned: float
+    within_limit: bool
+    group: str
+    room: float
+    accounts: list[str]
+    people: list[str]
+    contribution: float
+    already: float
+    rule: str
+
+
 class Plan(Result):
     household: str
     as_of: str
@@ -190,19 +222,11 @@ class Plan(Result):
     contribution_needed: float | None = None
     contribution_within_limits: bool | None = None
     contribution_best_within_limits: float | None = None
-    limit_checks: list[dict[str, object]] | None = None
+    limit_checks: list[LimitCheckRow] | None = None
 
-    def to_json(self) -> dict[str, object]:
-        doc = self.model_dump(mode="json", by_alias=True)
-        for key in CONTRIBUTE_ONLY:
-            if doc.get(key) is None:
-                doc.pop(key, None)
-        return doc
-
-
-CONTRIBUTE_ONLY = (
-    "contribution_needed",
-    "contribution_within_limits",
-    "contribution_best_within_limits",
-    "limit_checks",
-)
+    omit_when_none: ClassVar[tuple[str, ...]] = (
+        "contribution_needed",
+        "contribution_within_limits",
+        "contribution_best_within_limits",
+        "limit_checks",
+    )

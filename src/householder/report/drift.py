@@ -1,95 +1,51 @@
-"""The drift report: ``--json`` document and terminal tables."""
+"""The drift report, read from the :class:`~householder.plan.drift.DriftResult`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from householder.model.book import Book
-from householder.report.common import Table, money, pct, points, r2, r6
-from householder.valuation.drift import Drift
+from householder.plan.drift import DriftResult
+from householder.report.common import Block, Message, Styled, Table, money, note, pct, points
 
 
-def drift_json(book: Book, drift: Drift) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "household": book.name,
-        "as_of": book.as_of.isoformat(),
-        "allocation_basis": book.household.policy.allocation_basis.value,
-        "total_value": r2(drift.total_value),
-        "market_value": r2(drift.market_value),
-        "breached": drift.breached,
-        "allocation": [
-            {
-                "class": r.cls,
-                "target": r6(r.target),
-                "before": r6(r.before),
-                "value": r2(r.value),
-                "drift": r6(r.drift),
-                "band_low": r6(r.band.low),
-                "band_high": r6(r.band.high),
-                "breached": r.breached,
-            }
-            for r in drift.rows
-        ],
-        "accounts": [
-            {
-                "id": a.id,
-                "type": a.type,
-                "value": r2(a.value),
-                "allocation": [
-                    {"class": cls, "value": r2(v), "fraction": r6(v / a.value if a.value else 0.0)}
-                    for cls, v in a.allocation.items()
-                    if abs(v) > 0.005
-                ],
-            }
-            for a in drift.accounts
-        ],
-    }
-    if drift.pre_tax is not None:
-        doc["allocation_pre_tax"] = [
-            {"class": cls, "before": r6(v)} for cls, v in drift.pre_tax.items()
-        ]
-    if book.notes:
-        doc["notes"] = list(book.notes)
-    return doc
-
-
-def drift_tables(book: Book, drift: Drift) -> list[Table]:
-    basis = "after-tax" if book.after_tax else "pre-tax"
+def drift_report(result: DriftResult) -> list[Block]:
+    basis = result.allocation_basis.replace("_", "-")
     main = Table(
-        title=f"{book.name}: allocation on {book.as_of} ({basis}, {money(drift.total_value)})",
+        title=f"{result.household}: allocation on {result.as_of} ({basis}, "
+        f"{money(result.total_value)})",
         headers=["class", "target", "now", "drift", "band", "status"],
     )
-    for r in drift.rows:
-        status = "[red]OUT OF BAND[/red]" if r.breached else "ok"
+    for r in result.allocation:
         main.rows.append(
             [
                 r.cls,
                 pct(r.target),
                 pct(r.before),
                 points(r.drift),
-                f"{pct(r.band.low)} – {pct(r.band.high)}",
-                status,
+                f"{pct(r.band_low)} – {pct(r.band_high)}",
+                Styled("OUT OF BAND", "bad") if r.breached else "ok",
             ]
         )
     main.caption = (
         "A class is out of band past the policy's bands (default 5/25: 5 points, or 25 % of "
         "its target for classes under 20 %)."
     )
-    if drift.pre_tax is not None:
-        pre_tax = ", ".join(f"{k} {pct(v)}" for k, v in drift.pre_tax.items())
+    if result.allocation_pre_tax is not None:
+        pre_tax = ", ".join(f"{r.cls} {pct(r.before)}" for r in result.allocation_pre_tax)
         main.caption += f"\nPre-tax allocation (for reference): {pre_tax}"
-    classes = book.allocation_classes
-    per_account = Table(
-        title="Per account",
-        headers=["account", "type", "value", *classes],
-    )
-    for a in drift.accounts:
+    classes = result.classes
+    per_account = Table(title="Per account", headers=["account", "type", "value", *classes])
+    for a in result.accounts:
+        fraction = {c.cls: c.fraction for c in a.allocation}
         per_account.rows.append(
-            [
-                a.id,
-                a.type,
-                money(a.value),
-                *[pct(a.allocation.get(c, 0.0) / a.value if a.value else 0.0) for c in classes],
-            ]
+            [a.id, a.type, money(a.value), *[pct(fraction.get(c, 0.0)) for c in classes]]
         )
-    return [main, per_account]
+    blocks: list[Block] = [main, per_account]
+    breached = [r.cls for r in result.allocation if r.breached]
+    if breached:
+        blocks.append(
+            Message(f"{', '.join(breached)}. `householder plan` proposes trades.",
+                    lead="Out of band: ", style="warn")
+        )
+    else:
+        blocks.append(Message("Every class is inside its band: nothing to do.", style="good"))
+    blocks += [note(n) for n in result.notes or []]
+    return blocks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from householder.plan.result import Plan
-from householder.report.common import Table, money, pct, points
+from householder.report.common import Block, Message, Styled, Table, money, note, pct, points
 
 CSV_HEADERS = ["account", "fund", "action", "amount", "shares", "price", "lots", "reason"]
 
@@ -35,6 +35,7 @@ def trade_rows(plan: Plan) -> list[list[str]]:
 
 
 def plan_tables(plan: Plan) -> list[Table]:
+    """The plan's tables: the allocation, each account's trades, the summary, wash sales."""
     basis = plan.allocation_basis.replace("_", "-")
     alloc = Table(
         title=f"{plan.household}: {plan.command} on {plan.as_of} ({basis}, "
@@ -59,7 +60,7 @@ def plan_tables(plan: Plan) -> list[Table]:
             justify=["left", "left", "right", "right", "left", "left"],
         )
         for t in acct.trades:
-            action = "[red]SELL[/red]" if t.action == "sell" else "[green]BUY[/green]"
+            action = Styled("SELL", "bad") if t.action == "sell" else Styled("BUY", "good")
             lots = ", ".join(
                 f"{lot.id} ({lot.term}, {'+' if lot.gain >= 0 else '-'}{money(abs(lot.gain))})"
                 for lot in t.lots
@@ -136,24 +137,26 @@ def wash_sale_table(plan: Plan) -> Table:
     return table
 
 
-def plan_messages(plan: Plan) -> list[str]:
-    out = []
+def plan_messages(plan: Plan) -> list[Message]:
+    """What the plan comes to, in a line, then the shortfalls and notes."""
+    out: list[Message] = []
     if plan.nothing_to_do and plan.target_reached:
-        out.append("[green]Nothing to do: the household is already on target.[/green]")
+        out.append(Message("Nothing to do: the household is already on target.", style="good"))
     elif plan.nothing_to_do:
         out.append(
-            "[yellow]No trades: the household is off target, but no trade this command may "
-            "make brings it closer.[/yellow]"
+            Message("No trades: the household is off target, but no trade this command may make "
+                    "brings it closer.", style="warn")
         )
     elif plan.target_reached:
         n = sum(len(a.trades) for a in plan.accounts)
         out.append(
-            f"[green]{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} "
-            "the household to its target.[/green]"
+            Message(f"{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} the "
+                    "household to its target.", style="good")
         )
-    for line in plan.shortfall:
-        out.append(f"[yellow]Closest possible:[/yellow] {line}")
-    for note in plan.notes:
-        if not note.startswith("Nothing to do"):
-            out.append(f"note: {note}")
+    out += [Message(line, lead="Closest possible: ", style="warn") for line in plan.shortfall]
+    out += [note(n) for n in plan.notes if not n.startswith("Nothing to do")]
     return out
+
+
+def plan_report(plan: Plan) -> list[Block]:
+    return [*plan_tables(plan), *plan_messages(plan)]

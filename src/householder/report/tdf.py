@@ -1,93 +1,19 @@
-"""The target-date alternative report: ``--json`` document and terminal tables."""
+"""The target-date alternative report, read from the :class:`~householder.plan.tdf.TdfResult`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from householder.model.book import Book
-from householder.report.common import Table, money, pct, points, r2, r6
-from householder.valuation.tdf import Choice, PersonTdf, Vintage
-
-
-def _vintage(v: Vintage) -> dict[str, Any]:
-    return {
-        "ticker": v.ticker,
-        "name": v.name,
-        "target_year": v.target_year,
-        "expense_ratio": r6(v.expense_ratio),
-    }
-
-
-def _choice(c: Choice) -> dict[str, Any]:
-    return {
-        "fund": c.fund.ticker,
-        "name": c.fund.name,
-        "series": c.fund.series,
-        "target_year": c.fund.target_year,
-        "expense_ratio": r6(c.fund.expense_ratio),
-        "offered": c.offered,
-        "offered_in": list(c.offered_in),
-        "stocks": r6(c.stocks),
-        "mix": [
-            {
-                "class": r.cls,
-                "fund": r6(r.fund),
-                "target": r6(r.target),
-                "difference": r6(r.difference),
-            }
-            for r in c.mix
-        ],
-        "max_difference": r6(c.distance),
-        "fees": {
-            "value": r2(c.fees.value),
-            "current_expense_ratio": r6(c.fees.current_expense_ratio),
-            "current": r2(c.fees.current),
-            "with_fund": r2(c.fees.with_fund),
-            "difference": r2(c.fees.difference),
-            "accounts": [
-                {
-                    "id": a.id,
-                    "type": a.type,
-                    "value": r2(a.value),
-                    "holds_fund": a.holds_fund,
-                    "current": r2(a.current),
-                    "with_fund": r2(a.with_fund),
-                }
-                for a in c.fees.accounts
-            ],
-        },
-    }
-
-
-def tdf_json(book: Book, people: list[PersonTdf]) -> dict[str, Any]:
-    return {
-        "household": book.name,
-        "as_of": book.as_of.isoformat(),
-        "target": {k: r6(v) for k, v in book.target.items()},
-        "people": [
-            {
-                "person": p.person,
-                "retirement_year": p.retirement_year,
-                "retirement_from": p.retirement_from,
-                "accounts": list(p.accounts),
-                "offered": [_vintage(v) for v in p.offered],
-                "choice": _choice(p.choice) if p.choice else None,
-                "alternatives": [_choice(c) for c in p.alternatives],
-                "notes": list(p.notes),
-            }
-            for p in people
-        ],
-    }
+from householder.plan.tdf import ChoiceLine, TdfResult
+from householder.report.common import Block, Cell, Table, money, note, pct, points
 
 
 def _signed(x: float) -> str:
     return ("+" if x >= 0.005 else "") + money(x)
 
 
-def _fee_table(title: str, c: Choice) -> Table:
+def _fee_table(title: str, c: ChoiceLine) -> Table:
     t = Table(
         title=title,
-        headers=["account", "type", "value", "fee now", f"with {c.fund.ticker}", "change"],
+        headers=["account", "type", "value", "fee now", f"with {c.fund}", "change"],
     )
     for a in c.fees.accounts:
         t.rows.append(
@@ -113,15 +39,15 @@ def _fee_table(title: str, c: Choice) -> Table:
     )
     t.caption = (
         f"Yearly expense-ratio dollars: now {pct(f.current_expense_ratio, 3)} weighted "
-        f"on the {money(f.value)} that would move, {pct(c.fund.expense_ratio, 3)} in "
-        f"{c.fund.ticker}. Selling in a taxable account may realize gains (not shown)."
+        f"on the {money(f.value)} that would move, {pct(c.expense_ratio, 3)} in "
+        f"{c.fund}. Selling in a taxable account may realize gains (not shown)."
     )
     return t
 
 
-def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
-    tables: list[Table] = []
-    for p in people:
+def tdf_report(result: TdfResult) -> list[Block]:
+    tables: list[Block] = []
+    for p in result.people:
         when = (
             f"retiring {p.retirement_year} ({p.retirement_from})"
             if p.retirement_year is not None
@@ -130,19 +56,19 @@ def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
         if p.choice is not None:
             c = p.choice
             t = Table(
-                title=f"{p.person}, {when}: {c.fund.ticker} {c.fund.name} "
-                f"({c.fund.target_year}), offered in {', '.join(c.offered_in)}",
-                headers=["class", "target", c.fund.ticker, "difference"],
+                title=f"{p.person}, {when}: {c.fund} {c.name} "
+                f"({c.target_year}), offered in {', '.join(c.offered_in)}",
+                headers=["class", "target", c.fund, "difference"],
             )
             t.rows = [[r.cls, pct(r.target), pct(r.fund), points(r.difference)] for r in c.mix]
-            t.caption = f"{c.fund.ticker} looked through: {pct(c.stocks, 1)} stocks."
+            t.caption = f"{c.fund} looked through: {pct(c.stocks, 1)} stocks."
             if len(p.offered) > 1:
                 t.caption += (
                     "  Offered vintages: "
                     + ", ".join(f"{v.ticker} ({v.target_year})" for v in p.offered)
                     + "."
                 )
-            tables += [t, _fee_table(f"{p.person}: fees a year, now and in {c.fund.ticker}", c)]
+            tables += [t, _fee_table(f"{p.person}: fees a year, now and in {c.fund}", c)]
         if p.alternatives:
             alts = p.alternatives
             headline = (
@@ -152,13 +78,13 @@ def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
             )
             t = Table(
                 title=f"{p.person}, {when}: {headline}",
-                headers=["class", "target", *[c.fund.ticker for c in alts]],
+                headers=["class", "target", *[c.fund for c in alts]],
             )
             classes: list[str] = []
             for c in alts:
                 classes += [r.cls for r in c.mix if r.cls not in classes]
             for cls in classes:
-                row = [cls, pct(book.target.get(cls, 0.0))]
+                row: list[Cell] = [cls, pct(result.target.get(cls, 0.0))]
                 for c in alts:
                     row.append(pct(next((r.fund for r in c.mix if r.cls == cls), 0.0)))
                 t.rows.append(row)
@@ -178,11 +104,11 @@ def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
             for c in alts:
                 fees.rows.append(
                     [
-                        c.fund.ticker,
-                        str(c.fund.target_year),
+                        c.fund,
+                        str(c.target_year),
                         pct(c.stocks, 1),
-                        f"{100 * c.distance:.2f} pts",
-                        pct(c.fund.expense_ratio, 3),
+                        f"{100 * c.max_difference:.2f} pts",
+                        pct(c.expense_ratio, 3),
                         money(c.fees.current),
                         money(c.fees.with_fund),
                         _signed(c.fees.difference),
@@ -190,7 +116,7 @@ def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
                 )
             fees.caption = (
                 "Max gap: the class furthest from target. "
-                + "; ".join(f"{c.fund.ticker}: {c.fund.series}" for c in alts)
+                + "; ".join(f"{c.fund}: {c.series}" for c in alts)
                 + "."
             )
             tables += [t, fees]
@@ -198,4 +124,5 @@ def tdf_tables(book: Book, people: list[PersonTdf]) -> list[Table]:
             tables.append(
                 Table(title=f"{p.person}: {when}", headers=["note"], rows=[[n] for n in p.notes])
             )
+    tables += [note(n) for p in result.people for n in p.notes]
     return tables

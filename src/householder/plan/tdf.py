@@ -20,11 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
 from householder.errors import InputError
 from householder.model.book import AccountBook, Book
 from householder.model.bundled import bundled_funds
 from householder.model.glide import RETIREMENT_AGE
 from householder.model.household import Person
+from householder.plan.result import Result
 
 JOINT = "joint"
 STOCKS = "stocks"
@@ -353,3 +356,137 @@ def target_date_alternative(book: Book) -> list[PersonTdf]:
             )
         )
     return out
+
+
+# -- the typed result ---------------------------------------------------------------------------
+def _r2(x: float) -> float:
+    return round(x, 2) + 0.0
+
+
+def _r6(x: float) -> float:
+    return round(x, 6) + 0.0
+
+
+class VintageLine(Result):
+    ticker: str
+    name: str
+    target_year: int
+    expense_ratio: float
+
+
+class MixLine(Result):
+    cls: str = Field(alias="class")
+    fund: float
+    target: float
+    difference: float
+
+
+class AccountFeeLine(Result):
+    id: str
+    type: str
+    value: float
+    holds_fund: bool
+    current: float
+    with_fund: float
+
+
+class FeeLines(Result):
+    value: float
+    current_expense_ratio: float
+    current: float
+    with_fund: float
+    difference: float
+    accounts: list[AccountFeeLine]
+
+
+class ChoiceLine(Result):
+    fund: str
+    name: str
+    series: str
+    target_year: int
+    expense_ratio: float
+    offered: bool
+    offered_in: list[str]
+    stocks: float
+    mix: list[MixLine]
+    max_difference: float
+    fees: FeeLines
+
+
+class PersonLine(Result):
+    person: str
+    retirement_year: int | None
+    retirement_from: str | None
+    accounts: list[str]
+    offered: list[VintageLine]
+    choice: ChoiceLine | None
+    alternatives: list[ChoiceLine]
+    notes: list[str]
+
+
+class TdfResult(Result):
+    """``householder tdf``'s result: per person, the vintage and its alternatives."""
+
+    household: str
+    as_of: str
+    target: dict[str, float]
+    people: list[PersonLine]
+
+
+def _vintage_line(v: Vintage) -> VintageLine:
+    return VintageLine(ticker=v.ticker, name=v.name, target_year=v.target_year,
+                       expense_ratio=_r6(v.expense_ratio))
+
+
+def _choice_line(c: Choice) -> ChoiceLine:
+    f = c.fees
+    return ChoiceLine(
+        fund=c.fund.ticker,
+        name=c.fund.name,
+        series=c.fund.series,
+        target_year=c.fund.target_year,
+        expense_ratio=_r6(c.fund.expense_ratio),
+        offered=c.offered,
+        offered_in=list(c.offered_in),
+        stocks=_r6(c.stocks),
+        mix=[
+            MixLine(cls=r.cls, fund=_r6(r.fund), target=_r6(r.target),
+                    difference=_r6(r.difference))
+            for r in c.mix
+        ],
+        max_difference=_r6(c.distance),
+        fees=FeeLines(
+            value=_r2(f.value),
+            current_expense_ratio=_r6(f.current_expense_ratio),
+            current=_r2(f.current),
+            with_fund=_r2(f.with_fund),
+            difference=_r2(f.difference),
+            accounts=[
+                AccountFeeLine(id=a.id, type=a.type, value=_r2(a.value), holds_fund=a.holds_fund,
+                               current=_r2(a.current), with_fund=_r2(a.with_fund))
+                for a in f.accounts
+            ],
+        ),
+    )
+
+
+def tdf(book: Book) -> TdfResult:
+    """The target-date alternative of every person of ``book`` (:func:`target_date_alternative`)."""
+    return TdfResult(
+        household=book.name,
+        as_of=book.as_of.isoformat(),
+        target={k: _r6(v) for k, v in book.target.items()},
+        people=[
+            PersonLine(
+                person=p.person,
+                retirement_year=p.retirement_year,
+                retirement_from=p.retirement_from,
+                accounts=list(p.accounts),
+                offered=[_vintage_line(v) for v in p.offered],
+                choice=_choice_line(p.choice) if p.choice else None,
+                alternatives=[_choice_line(c) for c in p.alternatives],
+                notes=list(p.notes),
+            )
+            for p in target_date_alternative(book)
+        ],
+    )
