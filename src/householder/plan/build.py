@@ -404,6 +404,15 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                 }
                 for r in sol.log
             ],
+            "steps": [
+                {
+                    "step": r.step,
+                    "solves": r.solves,
+                    "seconds": round(r.seconds, 4),
+                    "notes": list(r.notes),
+                }
+                for r in sol.steps
+            ],
             "seconds": {k: round(v, 4) for k, v in sol.timings.items()},
         },
     )
