@@ -316,7 +316,8 @@ def test_located_and_uniform_values_follow_the_value_model() -> None:
             turnover=info.turnover,
             foreign_tax=info.foreign_tax,
         )
-        return after_tax_value(treatment, cls, rates, horizon)  # type: ignore[arg-type]
+        sold = book.household.policy.location.sold_at_horizon
+        return after_tax_value(treatment, cls, rates, horizon, liquidate=sold)  # type: ignore[arg-type]
 
     plan = build_plan(solve_household(as_cash(book)))
     by_class: dict[str, dict[str, float]] = {}

@@ -313,6 +313,18 @@ class Bands(Frozen):
     relative: float = Field(default=25.0, ge=0, le=1000)
 
 
+class LocationPolicy(Frozen):
+    """The assumptions of the asset-location value model (docs/locate.md, "Assumptions")."""
+
+    sold_at_horizon: Annotated[Rate, Field(ge=0, le=1)] = 0.5
+    """The share of a taxable position sold at the horizon, its gain taxed then: 0 (the
+    default) for a position held for life, whose basis steps up at death (IRC 1014), given away,
+    or sold only as losses are harvested; 1 for one sold at the horizon."""
+    risk_adjusted: bool = False
+    """Value taxable holdings at equal risk (Reichenstein): the government's share of a taxable
+    account's return above the risk-free rate comes with the same share of its risk."""
+
+
 class Policy(Frozen):
     allocation_basis: AllocationBasis = AllocationBasis.PRE_TAX
     bands: Bands = Bands()
@@ -325,6 +337,8 @@ class Policy(Frozen):
     whole shares fixed and the rest re-solved; auto: exact up to 300 whole-share trades
     (measured in benchmarks/), repair beyond and whenever the exact solve fails."""
     horizon_years: int = Field(default=25, ge=1, le=100)
+    location: LocationPolicy = LocationPolicy()
+    """The asset-location model's assumptions."""
     wash_sale_window_days: int = Field(default=30, ge=0, le=366)
     unknown_basis: UnknownBasis = UnknownBasis.REFUSE
     substantially_identical: list[list[str]] = Field(default_factory=list)

@@ -38,7 +38,8 @@ A taxable account is simulated year by year, exactly, on value :math:`V` and cos
     G &= \tau \max(V - B, 0)                 && \text{gain realized by turnover}\\
     V &\leftarrow V - (t_{lt} + n) G, \quad B \leftarrow B + G - (t_{lt} + n) G
 
-and at the horizon, with ``liquidate``, :math:`V_H - (t_{lt} + n)(V_H - B_H)`.
+and at the horizon, with a share :math:`s` of the position sold (``liquidate``),
+:math:`V_H - s\,(t_{lt} + n)(V_H - B_H)`.
 
 Conventions, each a choice made on purpose:
 
@@ -62,6 +63,7 @@ Conventions, each a choice made on purpose:
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from dataclasses import dataclass
 from typing import Final
@@ -156,7 +158,8 @@ def after_tax_value(
     *,
     basis_ratio: float = 1.0,
     expense_ratio: float = 0.0,
-    liquidate: bool = True,
+    liquidate: bool | float = True,
+    risk_free: float | None = None,
 ) -> float:
     r"""After-tax dollars at the horizon per dollar held today.
 
@@ -166,8 +169,20 @@ def after_tax_value(
 
     and :math:`V_{TX}` from the exact yearly simulation in the module docstring. For a taxable
     account ``basis_ratio`` is today's cost basis per dollar of value (1 for a new dollar, below
-    1 for an embedded gain, above 1 for a loss); ``liquidate=False`` leaves the embedded gain at
-    the horizon untaxed (the value before selling). Tax-advantaged accounts ignore both.
+    1 for an embedded gain, above 1 for a loss); ``liquidate`` is the share of the position sold
+    at the horizon, its gain taxed (``True``: all of it; ``False`` or 0: none, the value before
+    selling, as for a position held for life, whose basis steps up at death, IRC 1014).
+    Tax-advantaged accounts ignore both.
+
+    ``risk_free``: value the taxable holding *risk-adjusted* (Reichenstein, "After-Tax Asset
+    Allocation", FAJ 2006; Reichenstein and Meyer, JFP 2013): in a taxable account the
+    government takes a share of the return above the risk-free rate and bears the same share of
+    its risk, so at equal risk the investor keeps the risk premium; only the tax on a risk-free
+    return of the same character is a cost. The class's value is its tax-exempt growth times the
+    after-tax share of a risk-free twin (the same yield, character and turnover, returning
+    :math:`\max(r_f, y)`):
+
+    .. math:: V^{adj}_{TX} = g^H\, \frac{V_{TX}(\text{twin})}{g_{\text{twin}}^H}
     """
     horizon = operator.index(horizon_years)
     if horizon < 0:
@@ -183,14 +198,21 @@ def after_tax_value(
         return (1.0 - rates.retirement) * _sheltered_growth(assumptions, expense_ratio) ** horizon
     if treatment != "taxable":
         raise InputError(f"treatment: {treatment!r} is not one of {', '.join(TREATMENTS)}")
-    return _taxable_value(
-        assumptions,
-        rates,
-        horizon,
-        basis_ratio=basis_ratio,
-        expense_ratio=expense_ratio,
-        liquidate=liquidate,
+    sold = float(liquidate)
+    if not 0.0 <= sold <= 1.0:
+        raise InputError(f"liquidate: {liquidate!r} must be a share from 0 to 1")
+    if risk_free is None:
+        return _taxable_value(
+            assumptions, rates, horizon, basis_ratio=basis_ratio, expense_ratio=expense_ratio,
+            sold=sold,
+        )
+    twin = dataclasses.replace(
+        assumptions, expected_return=max(risk_free, assumptions.yield_)
     )
+    share = _taxable_value(
+        twin, rates, horizon, basis_ratio=basis_ratio, expense_ratio=expense_ratio, sold=sold
+    ) / _sheltered_growth(twin, expense_ratio) ** horizon
+    return _sheltered_growth(assumptions, expense_ratio) ** horizon * share
 
 
 def _taxable_value(
@@ -200,9 +222,10 @@ def _taxable_value(
     *,
     basis_ratio: float,
     expense_ratio: float,
-    liquidate: bool,
+    sold: float,
 ) -> float:
-    """The year-by-year simulation of a taxable holding (formulas in the module docstring)."""
+    """The year-by-year simulation of a taxable holding (formulas in the module docstring);
+    ``sold``: the share of the position sold at the horizon."""
     price_growth = 1.0 + assumptions.expected_return - assumptions.yield_ - expense_ratio
     keep_of_yield = 1.0 - yield_loss_rate(assumptions, rates)
     gain_rate = rates.gain_rate
@@ -217,9 +240,7 @@ def _taxable_value(
             tax = gain_rate * realized
             value -= tax
             basis += realized - tax
-    if liquidate:
-        value -= gain_rate * (value - basis)
-    return value
+    return value - sold * gain_rate * (value - basis)
 
 
 def annual_tax_drag(

@@ -87,11 +87,21 @@ class LocationValues:
     @cached_property
     def _class_values(self) -> dict[tuple[Treatment, str], float]:
         rates = self.facts.rates
+        model = self.book.household.policy.location
+        taxonomy = self.book.taxonomy
+        risk_free = (
+            (taxonomy[CASH].expected_return if CASH in taxonomy else 0.0)
+            if model.risk_adjusted
+            else None
+        )
         out: dict[tuple[Treatment, str], float] = {}
-        for class_id in self.book.taxonomy:
+        for class_id in taxonomy:
             assumptions = class_assumptions(self.book, class_id)
             for t in Treatment:
-                out[(t, class_id)] = after_tax_value(t, assumptions, rates, self.horizon)
+                out[(t, class_id)] = after_tax_value(
+                    t, assumptions, rates, self.horizon, liquidate=model.sold_at_horizon,
+                    risk_free=risk_free,
+                )
         return out
 
     def annual_drag(self, class_id: str) -> float:
