@@ -396,7 +396,8 @@ def objective(
     alpha = d.location.alpha
     cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
     total = horizon * float(d.expense @ x) - float(alpha @ x)
-    total += policy.turnover_cost * float(buys.sum() + sells.sum())
+    kappa = policy.turnover_cost + policy.min_relocation_gain * horizon / 2  # the hurdle
+    total += kappa * float(buys.sum() + sells.sum())
     total += float(np.clip(cash_yield, 0.0, 0.2)) * horizon * float(cash.sum())
     if d.n_lots:
         g = washed_ratio(d) if ratio is None else ratio

@@ -188,7 +188,7 @@ def linprog_plan(book: Book) -> LPResult:
     )
     per_holding = horizon * er - alpha
     c = per_holding @ A_x
-    c[:cash_col] += policy.turnover_cost
+    c[:cash_col] += policy.turnover_cost + policy.min_relocation_gain * horizon / 2
     cash_yield = book.taxonomy["cash"].yield_ if "cash" in book.taxonomy else 0.0
     c[cash_col : cash_col + n_acc] += float(np.clip(cash_yield, 0.0, 0.2)) * horizon
     c[tax_col] = 1.0

@@ -344,6 +344,11 @@ class Policy(Frozen):
     substantially_identical: list[list[str]] = Field(default_factory=list)
     """Groups of tickers the household treats as one security for wash sales."""
     turnover_cost: Rate = Field(default=0.0001, ge=0, le=0.05)
+    min_relocation_gain: Rate = Field(default=0.001, ge=0, le=0.05)
+    """A trade made for location or fees must gain at least this much a year of the dollars it
+    moves (0.10 %: about what a round trip costs in spreads and days out of the market, and
+    less than a planner would call a client about): priced in the objective as a cost of
+    :math:`H \\times` this, half on each side of a sale and a purchase."""
     """Cost per dollar traded in the objective (not charged to the accounts)."""
     discount_rate: Rate | None = Field(default=None, ge=0, le=0.5)
     """Rate that brings horizon after-tax dollars back to today; default: the target's return."""

@@ -13,6 +13,7 @@ from typing import Protocol
 import cvxpy as cp
 import numpy as np
 
+from householder.model.household import Policy
 from householder.optimize.data import ProblemData
 from householder.optimize.variables import Variables
 from householder.tax.netting import capital_loss_limit, carryover_value_rate
@@ -70,17 +71,23 @@ class LocationBenefit:
 
 @dataclass
 class TurnoverCost:
-    """A small cost per dollar traded, so that equal alternatives prefer no trade and a fund
-    is never bought and sold in one account:
+    """A cost per dollar traded, so that equal alternatives prefer no trade, a fund is never
+    bought and sold in one account, and a trade made for location or fees happens only when it
+    pays (:func:`trading_cost_rate`):
 
-    .. math:: \\kappa \\textstyle\\sum (b + u + s)"""
+    .. math:: \\kappa \\textstyle\\sum (b + u + s)
+
+    A trade the target needs happens whatever it costs (the target is a constraint); among the
+    ways to reach it the cost prefers the least turnover. A sale and purchase that only move
+    money between funds (a relocation, a cheaper fund) pay :math:`2\\kappa` a dollar, so they
+    happen only when their gain in fees over the horizon and location value is larger."""
 
     rate: float
     name: str = "turnover"
 
     @classmethod
     def from_problem(cls, data: ProblemData) -> TurnoverCost:
-        return cls(data.book.household.policy.turnover_cost)
+        return cls(trading_cost_rate(data.book.household.policy))
 
     def compile(self, v: Variables) -> tuple[cp.Expression, list[cp.Constraint]]:
         return self.rate * v.turnover(), []
@@ -235,3 +242,10 @@ it applies."""
 def cost_terms(data: ProblemData) -> list[Term]:
     """The terms of :data:`COST_TERMS` that apply to ``data``."""
     return [t for factory in COST_TERMS if (t := factory.from_problem(data)) is not None]
+
+
+def trading_cost_rate(policy: Policy) -> float:
+    """:math:`\\kappa`, today's dollars per dollar traded: ``policy.turnover_cost`` (a tie-breaker)
+    plus half the round trip's hurdle, :math:`\\tfrac12 H g_{min}` with :math:`g_{min}` =
+    ``policy.min_relocation_gain`` a year over the horizon :math:`H`."""
+    return policy.turnover_cost + policy.min_relocation_gain * policy.horizon_years / 2.0
