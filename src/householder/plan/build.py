@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from householder.model.book import Book
-from householder.model.types import Treatment
 from householder.optimize.data import ProblemData
 from householder.optimize.solve import Solution
+from householder.plan.reasons import Reasons
 from householder.plan.result import (
     AccountPlan,
     AdjustedLot,
     AllocationRow,
     Costs,
+    Economics,
     Fees,
     HoldingAfter,
     LotLine,
@@ -300,9 +301,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         # the optimizer's own cash row (book.allocation_classes lacks it) only when it holds money
         if c in book.allocation_classes or max(abs(exp_before[k]), abs(exp_after[k])) >= CENT / 2
     ]
-    drift_before = frac_b - d.target
-    reasons = _Reasons(d, drift_before, rt)
     lots_of = _LotsByPair(d) if d.n_lots else None
+    reasons = Reasons(d, rt.buys, rt.sells, x_after, rt.cash, _sale_tax(d, lot_lines, lots_of))
     accounts = []
     for a, acct in enumerate(book.accounts):
         pairs = np.flatnonzero(d.pair_account == a)
@@ -329,6 +329,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                         price=None if np.isnan(price) else float(price),
                         lots=lots,
                         reason=reasons.reason(p, action, lots),
+                        benefit=reasons.benefit(p, action),
                     )
                 )
         trades.sort(key=lambda t: (t.action != "sell", t.fund))
@@ -363,6 +364,16 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     location_after = located - uniform
     horizon = book.household.policy.horizon_years
     nothing = not any(t for acc in accounts for t in acc.trades)
+    economics = _economics(
+        accounts,
+        float(book.total_value),
+        drift_closed=0.5 * float(
+            np.abs(exp_before - d.target * tot_b).sum() - np.abs(exp_after - d.target * tot_a).sum()
+        ),
+        fees_saved=fees_before - fees_after,
+        location_gained=location_after - location_before,
+        tax=tax_summary.estimated_tax,
+    )
     notes = list(book.notes) + list(dict.fromkeys(sol.notes))
     if nothing:
         notes.insert(0, "Nothing to do: the household is already where the plan would put it.")
@@ -379,6 +390,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         accounts=accounts,
         tax=tax_summary,
         fees=Fees(annual_before=round(fees_before, 4), annual_after=round(fees_after, 4)),
+        economics=economics,
         costs=Costs(
             fees_annual_before=round(fees_before, 2),
             fees_annual_after=round(fees_after, 2),
@@ -418,72 +430,62 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     )
 
 
-class _Reasons:
-    """One line per trade a person understands."""
+def _sale_tax(
+    d: ProblemData, lot_lines: dict[int, LotLine], lots_of: _LotsByPair | None
+) -> dict[int, float]:
+    """Pair → the tax its sale realizes at the household's marginal rates (before netting:
+    what the sale adds, for its reason)."""
+    if lots_of is None:
+        return {}
+    rates = d.facts.rates
+    out: dict[int, float] = {}
+    for p in np.unique(d.lot_pair).tolist():
+        tax = 0.0
+        for i in lots_of(p).tolist():
+            line = lot_lines.get(i)
+            if line is not None:
+                rate = rates.short_gain_rate if line.term == "short" else rates.gain_rate
+                tax += rate * (line.gain + line.wash_sale_disallowed)
+        if tax:
+            out[int(p)] = tax
+    return out
 
-    def __init__(self, d: ProblemData, drift: np.ndarray, rt: RoundedTrades) -> None:
-        self.d = d
-        self.drift = drift
-        self.rt = rt
-        self.cls_index = {c: k for k, c in enumerate(d.classes)}
 
-    def main_class(self, p: int) -> str:
-        exposure = self.d.book.fund_exposure[self.d.pair_fund[p]]
-        return max(exposure, key=lambda c: exposure[c])
-
-    def reason(self, p: int, action: str, lots: list[LotLine]) -> str:
-        d = self.d
-        book = d.book
-        acct = book.accounts[d.pair_account[p]]
-        cls = self.main_class(p)
-        k = self.cls_index[cls]
-        drift = self.drift[k]
-        where = acct.spec.type.value.replace("_", " ")
-        tax_part = ""
-        if action == "sell":
-            if acct.treatment is Treatment.TAXABLE:
-                gain = sum(lot.gain for lot in lots)
-                kind = "loss" if gain < 0 else "gain"
-                terms = sorted({lot.term for lot in lots})
-                tax_part = (
-                    f"; realizes a ${abs(gain):,.2f} {'/'.join(terms)}-term {kind} "
-                    f"from lot{'s' if len(lots) > 1 else ''} "
-                    f"{', '.join(lot.id for lot in lots)}"
-                )
-            else:
-                tax_part = f"; selling in the {where} realizes no tax"
-        if d.scenario.flows or d.scenario.free_flow_accounts:
-            flow_word = "new money" if action == "buy" else "the withdrawal"
-            if (action == "buy" and drift < 0) or (action == "sell" and drift > 0):
-                return (
-                    f"{cls} is {abs(drift) * 100:.2f} points {'under' if drift < 0 else 'over'}"
-                    f" target; {flow_word} goes here{tax_part}"
-                )
-            return f"{flow_word}: {cls} keeps the household closest to target{tax_part}"
-        if (action == "sell" and drift > 1e-6) or (action == "buy" and drift < -1e-6):
-            side = "over" if drift > 0 else "under"
-            return f"{cls} is {abs(drift) * 100:.2f} points {side} target{tax_part}"
-        # not a drift trade: a swap inside the account (location or a cheaper fund)
-        pairs = np.flatnonzero(d.pair_account == d.pair_account[p])
-        other_side = self.rt.buys if action == "sell" else self.rt.sells
-        same_class = [
-            int(q) for q in pairs if q != p and other_side[q] > 0 and self.main_class(int(q)) == cls
-        ]
-        if same_class:
-            q = same_class[0]
-            mine, theirs = book.funds[d.pair_fund[p]], book.funds[d.pair_fund[q]]
-            if action == "buy" and mine.expense_ratio < theirs.expense_ratio:
-                return (
-                    f"cheaper fund for {cls}: {mine.ticker} costs {mine.expense_ratio:.2%} a "
-                    f"year vs {theirs.ticker} {theirs.expense_ratio:.2%}"
-                )
-            if action == "sell" and mine.expense_ratio > theirs.expense_ratio:
-                return (
-                    f"replace with the cheaper {theirs.ticker} ({theirs.expense_ratio:.2%} vs "
-                    f"{mine.expense_ratio:.2%}){tax_part}"
-                )
-        verb = "moves into" if action == "buy" else "moves out of"
-        return (
-            f"asset location: {cls} {verb} this {where} account, where it is worth more "
-            f"after tax{tax_part}"
-        )
+def _economics(
+    accounts: list[AccountPlan],
+    household_value: float,
+    *,
+    drift_closed: float,
+    fees_saved: float,
+    location_gained: float,
+    tax: float,
+) -> Economics:
+    """The plan's trades, turnover and gain by term, with the line that says it."""
+    trades = [t for a in accounts for t in a.trades]
+    turnover = sum(t.amount for t in trades)
+    fraction = turnover / household_value if household_value > 0 else 0.0
+    parts = [
+        f"{len(trades)} trade{'s' if len(trades) != 1 else ''}, ${turnover:,.2f} traded "
+        f"({fraction:.1%} of the household)"
+    ]
+    if trades:
+        parts.append(f"closes ${drift_closed:,.2f} of drift")
+        if abs(fees_saved) >= 0.005:
+            verb = "saves" if fees_saved > 0 else "adds"
+            parts.append(f"{verb} ${abs(fees_saved):,.2f} a year in fees")
+        if abs(location_gained) >= 0.005:
+            parts.append(
+                f"location {'+' if location_gained > 0 else '-'}${abs(location_gained):,.2f} "
+                "after tax at the horizon"
+            )
+        parts.append(f"tax {'-' if tax < 0 else ''}${abs(tax):,.2f}")
+    return Economics(
+        trades=len(trades),
+        turnover=round(turnover, 2),
+        turnover_fraction=round(fraction, 6),
+        drift_closed=round(drift_closed, 2) + 0.0,
+        fees_saved_per_year=round(fees_saved, 2) + 0.0,
+        location_value_gained=round(location_gained, 2) + 0.0,
+        estimated_tax=tax,
+        summary="; ".join(parts) + ".",
+    )

@@ -38,6 +38,22 @@ class LotLine(Result):
     wash_sale_disallowed: float = 0.0
 
 
+class Benefit(Result):
+    """What a trade gains, measured as the change in each term if it and the trades it pairs
+    with in its account were left out (:mod:`householder.plan.reasons`)."""
+
+    cause: Literal["drift", "fees", "location", "new money", "withdrawal", "tax", "cash"]
+    """The term that makes the trade."""
+    drift_closed: float
+    """Dollars of drift toward target."""
+    fees_per_year: float
+    """Expense-ratio dollars saved a year (negative: it costs more)."""
+    location_value: float
+    """After-tax dollars at the horizon, the location measure of ``plan`` and ``locate``."""
+    tax: float
+    """Tax realized by its sale at the marginal rates (negative: a loss that saves tax)."""
+
+
 class Trade(Result):
     fund: str
     action: Literal["buy", "sell"]
@@ -48,6 +64,7 @@ class Trade(Result):
     price: float | None = None
     lots: list[LotLine] = Field(default_factory=list)
     reason: str = ""
+    benefit: Benefit | None = None
 
 
 class HoldingAfter(Result):
@@ -183,6 +200,25 @@ class Costs(Result):
     """Largest distance of any class from target after the plan, in fraction points."""
 
 
+class Economics(Result):
+    """What the trades buy, in one place: how many, how much money moves, and the gain by
+    term."""
+
+    trades: int
+    turnover: float
+    """Dollars traded, sales and purchases."""
+    turnover_fraction: float
+    """Turnover as a fraction of the household."""
+    drift_closed: float
+    """Dollars of drift the trades close, half the sum over classes of the distance from
+    target they remove."""
+    fees_saved_per_year: float
+    location_value_gained: float
+    """After-tax dollars at the horizon (the location measure, after less before)."""
+    estimated_tax: float
+    summary: str
+
+
 class LimitCheckRow(Result):
     """One contribution limit group a plan's money counts against (``limit_checks``)."""
 
@@ -215,6 +251,7 @@ class Plan(Result):
     tax: TaxSummary
     fees: Fees
     costs: Costs
+    economics: Economics | None = None
     shortfall: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     solver: dict[str, object] = Field(default_factory=dict)

@@ -153,6 +153,8 @@ def plan_messages(plan: Plan) -> list[Message]:
             Message(f"{n} trade{'s' if n != 1 else ''} bring{'s' if n == 1 else ''} the "
                     "household to its target.", style="good")
         )
+    if plan.economics is not None and plan.economics.trades:
+        out.append(Message(plan.economics.summary, lead="In all: ", style="strong"))
     out += [Message(line, lead="Closest possible: ", style="warn") for line in plan.shortfall]
     out += [note(n) for n in plan.notes if not n.startswith("Nothing to do")]
     return out
