@@ -107,13 +107,54 @@ def solve_integer(
         excess >= dev - band,
         excess >= -dev - band,
     ]
+    integers: tuple[cp.Variable, ...] = (n_buy, n_sell)
+    extra, switches = _minimum_trade(model)
+    constraints += extra
+    integers += switches
     tracking = TRACKING_WEIGHT * cp.sum(excess)
     if v.contribution.size:
         return _solve_lexicographic(
-            model, constraints, excess, (n_buy, n_sell), time_limit, reference.contribution_cap
+            model, constraints, excess, integers, time_limit, reference.contribution_cap
         )
     problem = cp.Problem(cp.Minimize(tracking + sum(model.terms.values())), constraints)
-    return _run(model, problem, "whole shares (MILP)", (n_buy, n_sell), time_limit)
+    return _run(model, problem, "whole shares (MILP)", integers, time_limit)
+
+
+def _minimum_trade(model: HouseholdModel) -> tuple[list[cp.Constraint], tuple[cp.Variable, ...]]:
+    """``policy.min_trade`` exactly, as semi-continuous trades: a buy is 0 or at least the
+    minimum; a sale is 0 or at least the minimum, or the whole position where that is smaller
+    (a switch :math:`z \\in \\{0, 1\\}` per trade that may happen):
+
+    .. math:: m z \\le B_p \\le U_p z, \\qquad \\min(m, U^s_p) z' \\le S_p \\le U^s_p z'
+    """
+    d, v = model.data, model.v
+    minimum = d.book.household.policy.min_trade / d.scale
+    if minimum <= 0:
+        return [], ()
+    out: list[cp.Constraint] = []
+    switches: list[cp.Variable] = []
+    for trades, upper, name in (
+        (v.pair_buys(), np.asarray(v.pair_buy_ub.value, dtype=float), "buy"),
+        (v.pair_sells(), np.asarray(v.pair_sell_ub.value, dtype=float), "sell"),
+    ):
+        floor = np.minimum(minimum, upper) if name == "sell" else np.full(len(upper), minimum)
+        may = np.flatnonzero((upper > 1e-12) & (upper >= floor))
+        never = np.flatnonzero((upper > 1e-12) & (upper < floor))
+        if len(never):
+            out.append(_rows(never, d.n_pairs) @ trades == 0)
+        if not len(may):
+            continue
+        z = cp.Variable(len(may), boolean=True, name=f"{name}_switch")
+        rows = _rows(may, d.n_pairs) @ trades
+        out += [rows <= cp.multiply(upper[may], z), rows >= cp.multiply(floor[may], z)]
+        switches.append(z)
+    return out, tuple(switches)
+
+
+def _rows(picks: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((len(picks), n))
+    out[np.arange(len(picks)), picks] = 1.0
+    return out
 
 
 def _solve_lexicographic(

@@ -98,6 +98,12 @@ def solve_household(book: Book | Facts, scenario: Scenario | None = None) -> Sol
             name="wash sales after whole shares",
         )
         state = ctx.run(after, state)
+        small = MinimumTrade(
+            policy.min_trade,
+            resolve=lambda s: ctx.resolve_rounded(s, whole_again),
+            name="minimum trade after whole shares",
+        )
+        state = ctx.run(small, state)
     timings["solve"] = time.perf_counter() - t
     solution = finish(ctx, state)
     timings["total"] = time.perf_counter() - start

@@ -135,7 +135,9 @@ class State:
     """The tracking QP's excess beyond tolerance per class (scaled), where the target was out of
     reach."""
     forbidden_buy: np.ndarray | None = None
-    """Pairs the household may not buy (wash sales)."""
+    """Pairs the household may not buy (wash sales, the minimum trade)."""
+    forbidden_sell: np.ndarray | None = None
+    """Pairs the household may not sell (the minimum trade)."""
     exact_whole_shares: bool = False
     """True once the integer solve has placed whole shares exactly."""
     unrounded: Bounds | None = None
@@ -155,6 +157,11 @@ class State:
     def forbidden(self) -> np.ndarray:
         assert self.forbidden_buy is not None
         return self.forbidden_buy
+
+    @property
+    def unsellable(self) -> np.ndarray:
+        assert self.forbidden_sell is not None
+        return self.forbidden_sell
 
     def key(self) -> tuple[float, float]:
         """How good the state's plan is: its squared excess beyond the tolerance (scaled; 0 on

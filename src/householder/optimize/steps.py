@@ -84,6 +84,7 @@ class Context:
         return State(
             bounds=Bounds.initial(self.data),
             forbidden_buy=np.zeros(self.data.n_pairs, dtype=bool),
+            forbidden_sell=np.zeros(self.data.n_pairs, dtype=bool),
         )
 
     def run(self, step: Step, state: State) -> State:
@@ -339,6 +340,8 @@ class Context:
         buy_lb, buy_ub, sell_lb, sell_ub = (x.copy() for x in state.unrounded.trades())
         buy_ub[state.forbidden] = 0.0
         buy_lb = np.minimum(buy_lb, buy_ub)
+        sell_ub[state.unsellable] = 0.0
+        sell_lb = np.minimum(sell_lb, sell_ub)
         return state.but(bounds=state.bounds.replace(buy_lb=buy_lb, buy_ub=buy_ub,
                                                      sell_lb=sell_lb, sell_ub=sell_ub))
 
@@ -430,27 +433,48 @@ class WashSales:
 
 @dataclass(frozen=True)
 class MinimumTrade:
-    """Step 3: trades below ``policy.min_trade`` fixed at zero, the rest re-solved (three rounds
-    at most)."""
+    """Trades below ``policy.min_trade`` fixed at zero, the rest re-solved (three rounds at
+    most). Run after the continuous solve and again after whole shares (``resolve``: that step
+    again), so that no trade of the plan is smaller, whole-share remainders included."""
 
     minimum: float
+    resolve: Callable[[State], State] | None = None
     name: str = "minimum trade"
 
     def run(self, state: State, ctx: Context) -> State:
         if self.minimum <= 0:
             return state
+        resolve = self.resolve or ctx.closest
         for _ in range(3):
             assert state.point is not None
             buys, sells = state.point.buys, state.point.sells
-            small_buy = (buys > 0.005) & (buys < self.minimum)
-            small_sell = (sells > 0.005) & (sells < self.minimum)
+            small_buy = (buys > 0.005) & (buys < self.minimum - 0.005)
+            small_sell = (sells > 0.005) & (sells < self.minimum - 0.005)
             if not (small_buy.any() or small_sell.any()):
                 return state
-            buy_ub, sell_ub = state.bounds.buy_ub.copy(), state.bounds.sell_ub.copy()
+            bounds = state.bounds
+            buy_ub, sell_ub = bounds.buy_ub.copy(), bounds.sell_ub.copy()
             buy_ub[small_buy] = 0.0
             sell_ub[small_sell] = 0.0
-            state = ctx.closest(state.but(bounds=state.bounds.replace(buy_ub=buy_ub,
-                                                                       sell_ub=sell_ub)))
+            state = resolve(
+                state.but(
+                    bounds=bounds.replace(
+                        buy_ub=buy_ub,
+                        buy_lb=np.minimum(bounds.buy_lb, buy_ub),
+                        sell_ub=sell_ub,
+                        sell_lb=np.minimum(bounds.sell_lb, sell_ub),
+                    ),
+                    forbidden_buy=state.forbidden | small_buy,
+                    forbidden_sell=state.unsellable | small_sell,
+                ).noted(
+                    f"minimum trade (${self.minimum:,.2f}): "
+                    + ", ".join(
+                        f"{ctx.data.pair_fund[p]} in {ctx.data.accounts[ctx.data.pair_account[p]]}"
+                        for p in np.flatnonzero(small_buy | small_sell)
+                    )
+                    + " left out"
+                )
+            )
         return state
 
 
