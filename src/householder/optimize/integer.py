@@ -98,16 +98,28 @@ def solve_integer(
     band = model.tolerance_band()
     pick = np.zeros((len(whole), d.n_pairs))
     pick[np.arange(len(whole)), whole] = 1.0
+    # a holding of 100.35 shares: whole shares of it, or all of it with its fraction (``last``)
+    held = d.x0[whole] / d.price[whole]
+    fraction = held - np.floor(held + 1e-9)
+    fraction[fraction < 1e-6] = 0.0
+    sold = cp.multiply(price, n_sell)
+    integers_extra: tuple[cp.Variable, ...] = ()
+    if fraction.any():
+        has = np.flatnonzero(fraction)
+        last = cp.Variable(len(has), boolean=True, name="whole_sell_fraction")
+        sold = sold + _rows(has, len(whole)).T @ cp.multiply(price[has] * fraction[has], last)
+        integers_extra = (last,)
     constraints = [
         *list(model.base_constraints),
         n_buy >= 0,
         n_sell >= 0,
+        n_sell <= np.floor(held + 1e-9),
         pick @ v.pair_buys() == cp.multiply(price, n_buy),
-        pick @ v.pair_sells() == cp.multiply(price, n_sell),
+        pick @ v.pair_sells() == sold,
         excess >= dev - band,
         excess >= -dev - band,
     ]
-    integers: tuple[cp.Variable, ...] = (n_buy, n_sell)
+    integers: tuple[cp.Variable, ...] = (n_buy, n_sell, *integers_extra)
     extra, switches = _minimum_trade(model)
     constraints += extra
     integers += switches

@@ -21,6 +21,7 @@ from householder.optimize.steps import (
     MinimumTrade,
     StepRecord,
     WashSales,
+    WholePositions,
     WholeShares,
     within_band,
 )
@@ -85,7 +86,12 @@ def solve_household(book: Book | Facts, scenario: Scenario | None = None) -> Sol
         return again.run(state, ctx)
 
     state = ctx.start()
-    for step in (ClosestTarget(), WashSales(), MinimumTrade(policy.min_trade)):
+    for step in (
+        ClosestTarget(),
+        WashSales(),
+        MinimumTrade(policy.min_trade),
+        WholePositions(policy.min_trade),
+    ):
         state = ctx.run(step, state)
     if n_whole:
         state = ctx.run(whole, state)
@@ -98,12 +104,14 @@ def solve_household(book: Book | Facts, scenario: Scenario | None = None) -> Sol
             name="wash sales after whole shares",
         )
         state = ctx.run(after, state)
-        small = MinimumTrade(
-            policy.min_trade,
-            resolve=lambda s: ctx.resolve_rounded(s, whole_again),
-            name="minimum trade after whole shares",
-        )
-        state = ctx.run(small, state)
+        again_rounded = lambda s: ctx.resolve_rounded(s, whole_again)  # noqa: E731
+        for step in (
+            MinimumTrade(policy.min_trade, resolve=again_rounded,
+                         name="minimum trade after whole shares"),
+            WholePositions(policy.min_trade, resolve=again_rounded,
+                           name="whole positions after whole shares"),
+        ):
+            state = ctx.run(step, state)
     timings["solve"] = time.perf_counter() - t
     solution = finish(ctx, state)
     timings["total"] = time.perf_counter() - start

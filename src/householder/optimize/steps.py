@@ -479,6 +479,46 @@ class MinimumTrade:
 
 
 @dataclass(frozen=True)
+class WholePositions:
+    """A sale that would leave less than ``policy.min_trade`` (or less than one share) of a
+    position sells all of it, where that costs nothing extra: the plan stays as close to
+    target, realizes no more tax and makes no wash sale (otherwise the remainder stays)."""
+
+    minimum: float
+    resolve: Callable[[State], State] | None = None
+    name: str = "whole positions"
+
+    def run(self, state: State, ctx: Context) -> State:
+        d = ctx.data
+        assert state.point is not None
+        sells = state.point.sells
+        left = d.x0 - sells
+        share = np.where(d.whole, np.nan_to_num(d.price), 0.0)
+        small = (sells > 0.005) & (left > 0.005) & (left < np.maximum(self.minimum, share))
+        small &= ~state.unsellable & (state.bounds.sell_ub * d.scale >= d.x0 - 0.005)
+        if not small.any():
+            return state
+        sell_lb = state.bounds.sell_lb.copy()
+        sell_lb[small] = d.x0[small] / d.scale
+        try:
+            tried = (self.resolve or ctx.closest)(
+                state.but(bounds=state.bounds.replace(sell_lb=sell_lb))
+            )
+        except InfeasibleError:
+            return state
+        assert tried.point is not None
+        closer_or_same = not better((state.key()[0], 0.0), (tried.key()[0], 0.0))
+        tax = tried.point.terms.get("tax", 0.0) - state.point.terms.get("tax", 0.0)
+        if closer_or_same and tax * d.scale <= 0.005 and not ctx.conflicts(tried):
+            names = ", ".join(
+                f"{d.pair_fund[p]} in {d.accounts[d.pair_account[p]]}"
+                for p in np.flatnonzero(small)
+            )
+            return tried.noted(f"sold in full rather than leave a remainder: {names}")
+        return state
+
+
+@dataclass(frozen=True)
 class WholeShares:
     """Step 4: whole-share trades, exactly (``exact``) or by repair; with ``strict``, a failed
     exact solve is an error, else repair takes over. ``again``: solve the continuous problem
