@@ -144,18 +144,21 @@ def _why(
     values: LocationValues,
     matters: bool,
 ) -> dict[str, str]:
+    """A sentence per class: where it sits, and the figures the placement maximized: what a
+    dollar of it is worth after every tax at the horizon in each kind of account (on the
+    household's allocation basis, so after tax a traditional dollar is one after-tax dollar)."""
     out: dict[str, str] = {}
     treatments = {a.id: a.treatment for a in book.accounts}
+    horizon = book.household.policy.horizon_years
+    sold = book.household.policy.location.sold_at_horizon
+    keep = 1.0 - values.facts.rates.retirement if book.after_tax else 1.0
     for k in book.allocation_classes:
-        holders = {treatments[a]: v.get(k, 0.0) for a, v in placement.items() if v.get(k, 0.0) > 0}
         where_by: dict[Treatment, float] = {}
         for a, v in placement.items():
             if v.get(k, 0.0) > 0:
                 where_by[treatments[a]] = where_by.get(treatments[a], 0.0) + v[k]
-        if not holders or k not in book.taxonomy:
+        if not where_by or k not in book.taxonomy:
             continue
-        info = book.taxonomy[k]
-        drag = values.annual_drag(k)
         where = ", ".join(
             f"{t.value.replace('_', '-')} ${d:,.0f}"
             for t, d in sorted(where_by.items(), key=lambda kv: -kv[1])
@@ -163,17 +166,19 @@ def _why(
         if not matters:
             out[k] = f"{k} sits in {where}; every account is worth the same for it here."
             continue
-        parts = [f"{k} sits in {where}:"]
-        parts.append(
-            f"expected return {info.expected_return:.1%}, so a Roth dollar of it grows "
-            f"to {values.class_value(Treatment.TAX_EXEMPT, k):.2f} after "
-            f"{book.household.policy.horizon_years} years"
+        per_dollar = {
+            t: values.class_value(t, k) / (keep if t is Treatment.TAX_DEFERRED else 1.0)
+            for t in Treatment
+        }
+        roth = per_dollar[Treatment.TAX_EXEMPT]
+        basis = " per after-tax dollar" if book.after_tax else ""
+        out[k] = (
+            f"{k} sits in {where}: after {horizon} years and every tax ({sold:.0%} of a taxable "
+            f"gain taxed at the end) a dollar{basis} of it grows to {roth:.2f} in a Roth or HSA "
+            f"and loses {roth - per_dollar[Treatment.TAXABLE]:.2f} of that in taxable, "
+            f"{roth - per_dollar[Treatment.TAX_DEFERRED]:.2f} in a traditional account; each "
+            "account's room goes to the classes that lose the least there against the others."
         )
-        parts.append(
-            f"in taxable it would lose about {drag:.2%} a year to tax "
-            f"({info.income.value.replace('_', '-')} yield {info.yield_:.1%})"
-        )
-        out[k] = " ".join(parts[:1]) + " " + "; ".join(parts[1:]) + "."
     return out
 
 
