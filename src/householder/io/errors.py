@@ -15,6 +15,39 @@ from pydantic.fields import FieldInfo
 from householder.errors import Problem
 
 
+LONG_TOKEN = 60
+"""A run of text without spaces longer than this (a pasted blob as a name, an id or a key) is
+cut to :data:`TOKEN_KEPT` characters in messages."""
+TOKEN_KEPT = 40
+MAX_MESSAGE = 1000
+"""A message is cut at this many characters (messages quote the file; they never print a
+megabyte of it back)."""
+
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONG_TOKEN + 1))
+
+
+def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` with every long run of non-space characters cut to its start and ``…``, and
+    the whole cut at ``limit``: user strings stay recognisable, the fix stays readable."""
+    if len(text) <= LONG_TOKEN:
+        return text
+    text = _LONG_RUN.sub(lambda m: m.group(0)[:TOKEN_KEPT] + "…", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def problem(path: str, message: str) -> Problem:
+    """A :class:`Problem` with long user strings cut short in its path and message."""
+    return Problem(clip_text(path, 200), clip_text(message))
+
+
+def shown(value: Any, limit: int = TOKEN_KEPT) -> str:
+    """``repr(value)`` for a message, a long string cut to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit] + "…")
+    text = repr(value)
+    return text if len(text) <= 2 * limit else text[: 2 * limit] + "…"
+
+
 def dotted(loc: Sequence[str | int]) -> str:
     """``("accounts", 2, "holdings", 0, "fund")`` → ``accounts[2].holdings[0].fund``."""
     out = ""
@@ -142,15 +175,15 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
             given = err.get("input")
             hint = suggest(str(given), choices) if isinstance(given, str) else ""
-            message = f"{given!r} is not one of: {', '.join(choices)}{hint}"
+            message = f"{shown(given)} is not one of: {', '.join(choices)}{hint}"
         elif kind in {"greater_than", "greater_than_equal"}:
             ctx = err.get("ctx") or {}
             bound = ctx.get("gt", ctx.get("ge"))
             word = "more than" if kind == "greater_than" else "at least"
-            shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
-            message = f"must be {word} {shown} (got {err.get('input')!r})"
+            bound_text = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+            message = f"must be {word} {bound_text} (got {shown(err.get('input'))})"
         elif loc and loc[-1] == "[key]":
-            message = f"the key {err['input']!r} must be text; quote it"
+            message = f"the key {shown(err['input'])} must be text; quote it"
         else:
             message = str(err["msg"])
             limit = (err.get("ctx") or {}).get("le")
@@ -159,7 +192,7 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
                 # only rates have limits below 1: say it in percent too
                 message = f"must be at most {limit:g} ({100 * limit:g}%)"
             if "input" in err and not isinstance(given, dict | list):
-                message += f" (got {given!r})"
+                message += f" (got {shown(given)})"
             if (
                 kind == "less_than_equal"
                 and isinstance(limit, int | float) and limit < 1
@@ -168,19 +201,19 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
                 message += f"; a rate is a fraction: write {given / 100:g} or '{given:g}%'"
         if (path, message) not in seen:
             seen.add((path, message))
-            problems.append(Problem(path, message))
+            problems.append(problem(path, message))
     return _drop_union_noise(problems)
 
 
 def _shown(value: Any) -> str:
-    return repr(value.isoformat() if hasattr(value, "isoformat") else value)
+    return shown(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
 def _kind_of(value: Any) -> str:
     names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
              float: "a number"}
-    shown = f" ({value!r})" if isinstance(value, str | int | float) else ""
-    return names.get(type(value), type(value).__name__) + shown
+    given = f" ({shown(value)})" if isinstance(value, str | int | float) else ""
+    return names.get(type(value), type(value).__name__) + given
 
 
 def is_union_tag(part: str | int) -> bool:
