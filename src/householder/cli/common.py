@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BREACHED = 0, 1, 2, 3
 
 FileArg = Annotated[
-    Path, typer.Argument(help="The household file (YAML, TOML or JSON).", show_default=False)
+    Path,
+    # readable=False: whether the file can be read is the reader's to say (exit 1, with the
+    # reason), not click's (exit 2, a usage error)
+    typer.Argument(
+        help="The household file (YAML, TOML or JSON).", show_default=False, readable=False
+    ),
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Write one JSON document to stdout; human output to stderr.")
