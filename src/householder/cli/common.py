@@ -98,3 +98,31 @@ def load(path: Path) -> Book:
     from householder.io import load_household
 
     return load_household(path)
+
+
+def require_money(book: Book, command: str, new_money: float = 0.0) -> None:
+    """Refuse a household too small to plan (docs/file-reference.md, "Magnitude limits"):
+    never a claim of being on target about fractions of a cent."""
+    from householder.errors import InputError
+    from householder.model.types import MIN_PLAN_VALUE
+
+    total = book.total_value + max(new_money, 0.0)
+    if command == "drift":
+        if total <= 0:
+            raise InputError(
+                f"{book.name[:60]}: the household holds $0.00, so it has no allocation to "
+                "measure; give the accounts' holdings (value:, or shares: with a price) and cash"
+            )
+        return
+    if total < MIN_PLAN_VALUE:
+        held = f"${book.total_value:,.2f}"
+        more = f" and ${new_money:,.2f} of new money" if new_money > 0 else ""
+        hint = (
+            "; for new money into empty accounts: householder contribute FILE --amount N"
+            if command != "contribute" else ""
+        )
+        raise InputError(
+            f"{book.name[:60]}: the household holds {held}{more} in all; {command} needs at "
+            f"least ${MIN_PLAN_VALUE:,.2f} to work with: give the accounts' holdings (value:, "
+            f"or shares: with a price) and cash{hint}"
+        )

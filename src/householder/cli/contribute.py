@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 from householder.cli.plan import CsvOpt, ForceOpt, check_csv, emit_plan
 from householder.report.common import Table, money
 
@@ -59,6 +59,8 @@ def contribute(
             check_amount(amount)
         check_csv(csv, file, force)
         book = load(file)
+        if amount is None or amount > 0:
+            require_money(book, "contribute", new_money=amount or 0.0)
         from householder.plan import contribute as cf
 
         if split:

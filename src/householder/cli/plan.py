@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 
 CsvOpt = Annotated[
     Path | None,
@@ -23,6 +23,7 @@ def plan(file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceO
     with handled(out):
         check_csv(csv, file, force)
         book = load(file)
+        require_money(book, "plan")
         from householder.optimize import solve_household
         from householder.plan.build import build_plan
 

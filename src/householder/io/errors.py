@@ -14,7 +14,6 @@ from pydantic.fields import FieldInfo
 
 from householder.errors import Problem
 
-
 LONG_TOKEN = 60
 """A run of text without spaces longer than this (a pasted blob as a name, an id or a key) is
 cut to :data:`TOKEN_KEPT` characters in messages."""
@@ -23,7 +22,7 @@ MAX_MESSAGE = 1000
 """A message is cut at this many characters (messages quote the file; they never print a
 megabyte of it back)."""
 
-_LONG_RUN = re.compile(r"\S{%d,}" % (LONG_TOKEN + 1))
+_LONG_RUN = re.compile(rf"\S{{{LONG_TOKEN + 1},}}")
 
 
 def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:

@@ -115,7 +115,8 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
         message = f"{where}not valid YAML: {problem}"
         raise HouseholdFileError(source, [Problem("", message)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise HouseholdFileError(source, [Problem("", f"not valid TOML: {_clip(str(exc))}")]) from None
+        message = f"not valid TOML: {_clip(str(exc))}"
+        raise HouseholdFileError(source, [Problem("", message)]) from None
     except json.JSONDecodeError as exc:
         msg = f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
         raise HouseholdFileError(source, [Problem("", msg)]) from None

@@ -28,6 +28,11 @@ householder accepts: a trillion dollars. Inside the solver money is a fraction o
 value, and its answers are rounded to the cent at the edge (plan/rounding.py); past this the
 cent is below what double precision and the solvers' tolerances keep."""
 
+MIN_PLAN_VALUE = 1.0
+"""The least money (holdings and cash, with any new money) a plan works with: below a dollar,
+percent targets come down to fractions of a cent, and a plan would claim a target it cannot
+trade to."""
+
 MAX_PRICE = 1e7
 """The largest price per share accepted (ten million dollars; the dearest listed share is
 below a million)."""

@@ -4,8 +4,9 @@ This is the edge where money is rounded, by the rule of :mod:`householder.plan.r
 shares where the price is known (never more than held, lots summing exactly to the sale), dollars
 = shares × price to the cent, buys to the cent (whole-share buys shares × price), and each
 account's cash after the plan recomputed from the rounded trades, so that every account's trades
-net exactly to its own cash flow and no cash goes below zero. The tax reported is the exact ``tax/`` judge applied to
-the rounded lot sales, wash sales included, not the optimizer's stand-in.
+net exactly to its own cash flow and no cash goes below zero. The tax reported is the exact
+``tax/`` judge applied to the rounded lot sales, wash sales included, not the optimizer's
+stand-in.
 """
 
 from __future__ import annotations
@@ -250,7 +251,7 @@ class _Rounder:
                 f"account {d.accounts[a]}: the rounded trades leave ${have:,.2f} of cash; "
                 "no trade could be trimmed or raised to cover it (please report this household)"
             )
-        rt.cash[a] = float(have)
+        rt.cash[a] = float(have) + 0.0  # never -0.0
 
     def _cash(self, a: int, pairs: list[int]) -> Decimal:
         d, rt = self.d, self.rt
@@ -554,7 +555,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                 shares=float(shares_after[p]) if p in shares_after
                 else None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6),
             )
-            for p in pairs
+            for p in pairs.tolist()
             if x_after[p] > 0.005
         ]
         accounts.append(

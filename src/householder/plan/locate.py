@@ -17,7 +17,6 @@ and the yearly benefit is :math:`(V_{located}/V_{uniform})^{1/H} - 1`, in basis 
 from __future__ import annotations
 
 import math
-
 from typing import Any
 
 from pydantic import Field

@@ -75,3 +75,10 @@ def cents(amount: float) -> Decimal:
 def cents_down(amount: float) -> Decimal:
     """A dollar amount rounded down to the cent."""
     return exact(amount).quantize(CENT, ROUND_FLOOR)
+
+
+def number_text(x: float) -> str:
+    """A share count or price as written, every digit kept (``46.303207``, ``309``,
+    ``1234567.89``): never ``:g``'s six significant digits, which round a lot up."""
+    text = format(exact(x).normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
