@@ -30,7 +30,8 @@ FileArg = Annotated[
     # readable=False: whether the file can be read is the reader's to say (exit 1, with the
     # reason), not click's (exit 2, a usage error)
     typer.Argument(
-        help="The household file (YAML, TOML or JSON).", show_default=False, readable=False
+        help="The household file (YAML, TOML or JSON).", show_default=False, readable=False,
+        metavar="FILE",
     ),
 ]
 JsonOpt = Annotated[

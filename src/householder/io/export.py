@@ -49,6 +49,16 @@ def check_output(
                 f"{name} is the input file {source}; an output never replaces an input "
                 "(not even with --force): choose another name"
             )
+    # the folder as the system resolves it (out/../t.csv needs out/), then the file written:
+    # through symbolic links, so a link is replaced by nothing, its target by the output
+    if not os.path.isdir(given.parent):
+        folder = given.parent
+        if os.path.exists(folder):
+            raise InputError(f"{name}: {folder} is a file, not a folder")
+        parts = [given.parent, *given.parent.parents]
+        if any(os.path.isfile(part) for part in parts):
+            raise InputError(f"{name}: a part of {folder} is a file, not a folder")
+        raise InputError(f"{name}: the folder {folder} does not exist; create it first")
     target = Path(os.path.realpath(given))
     folder = target.parent
     try:
