@@ -301,7 +301,7 @@ def test_an_unreadable_file_is_bad_input_not_usage(
 
     monkeypatch.setattr(os, "open", refuse)
     for command in COMMANDS:
-        code, stdout, stderr = _invoke(work, [command, "kendra.yaml", *MODE.get(command, [])])
+        code, _, stderr = _invoke(work, [command, "kendra.yaml", *MODE.get(command, [])])
         assert code == 1, (command, stderr)
         assert "cannot be read: Permission denied" in stderr
         assert "Traceback" not in stderr

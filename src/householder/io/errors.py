@@ -175,6 +175,23 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             given = err.get("input")
             hint = suggest(str(given), choices) if isinstance(given, str) else ""
             message = f"{shown(given)} is not one of: {', '.join(choices)}{hint}"
+        elif kind == "invalid_key":
+            message = f"the key {shown(err['input'])} must be text; quote it"
+        elif kind == "string_type":
+            message = f"must be text, not {_kind_of(err['input'])}"
+        elif kind == "string_too_short":
+            message = "is empty; give it a value"
+        elif kind in {"int_type", "int_parsing", "int_from_float"}:
+            message = f"must be a whole number, not {_kind_of(err['input'])}"
+        elif kind in {"float_type", "float_parsing"}:
+            message = f"must be a number, not {_kind_of(err['input'])}"
+        elif kind in {"bool_type", "bool_parsing"}:
+            message = f"must be true or false, not {_kind_of(err['input'])}"
+        elif kind == "literal_error":
+            choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+            given = err.get("input")
+            hint = suggest(str(given), choices) if isinstance(given, str) else ""
+            message = f"{shown(given)} is not one of: {', '.join(choices)}{hint}"
         elif kind in {"greater_than", "greater_than_equal"}:
             ctx = err.get("ctx") or {}
             bound = ctx.get("gt", ctx.get("ge"))
@@ -190,6 +207,8 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             if kind == "less_than_equal" and isinstance(limit, int | float) and limit < 1:
                 # only rates have limits below 1: say it in percent too
                 message = f"must be at most {limit:g} ({100 * limit:g}%)"
+            elif kind == "less_than_equal" and isinstance(limit, int | float):
+                message = f"must be at most {limit:g}"
             if "input" in err and not isinstance(given, dict | list):
                 message += f" (got {shown(given)})"
             if (

@@ -111,7 +111,11 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = _clip(getattr(exc, "problem", None) or str(exc))
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        problem = _clip(" ".join(str(problem).split()))  # one line
+        position = getattr(exc, "position", None)
+        if not mark and isinstance(position, int):
+            where = f"character {position + 1}: "
         message = f"{where}not valid YAML: {problem}"
         raise HouseholdFileError(source, [Problem("", message)]) from None
     except tomllib.TOMLDecodeError as exc:

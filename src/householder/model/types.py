@@ -116,9 +116,17 @@ def _money(value: Any) -> float:
 def _grammar_hint(text: str, value: str, what: str, *, money: bool) -> str:
     """Why ``text`` is not a number of the grammar, and how to write it."""
     shown = _shown(value)
-    if _DECIMAL_COMMA.fullmatch(text) and (not money or not _MONEY_TEXT.fullmatch(text)):
-        fixed = text.replace(",", ".").replace(" ", "")
-        return f"{shown} uses a decimal comma; write {fixed!r} (a decimal point)"
+    comma = _DECIMAL_COMMA.fullmatch(text)
+    if comma and (not money or not _MONEY_TEXT.fullmatch(text)):
+        whole, fraction = text.rstrip("% ").split(",")
+        if len(fraction) != 3 or whole.lstrip("+-") in {"", "0"}:
+            fixed = text.replace(",", ".").replace(" ", "")
+            return f"{shown} uses a decimal comma; write {fixed!r} (a decimal point)"
+        return (
+            f"{shown} is ambiguous (a decimal comma, or a thousands separator?); write it "
+            f"with a decimal point and no commas, e.g. {text.replace(',', '.')!r} or "
+            f"{text.replace(',', '')!r}"
+        )
     if "," in text:
         if money:
             return (
