@@ -57,19 +57,27 @@ class Output:
             self.human.print(render(table))
 
     def say(self, text: str) -> None:
-        self.human.print(text)
+        self.human.print(clip(text))
+
+
+def clip(text: str) -> str:
+    """Human output with long user strings (a name, an id pasted as a blob) cut short; the
+    JSON document keeps them whole."""
+    from householder.io.errors import clip_text
+
+    return clip_text(text)
 
 
 def render(table: Table) -> RichTable:
     # titles, captions and headers are plain text (they carry names from the file, which may
     # hold brackets); cells may carry markup, such as a red status
-    out = RichTable(title=escape(table.title), caption=escape(table.caption) or None,
+    out = RichTable(title=escape(clip(table.title)), caption=escape(clip(table.caption)) or None,
                     title_justify="left", caption_justify="left")
     for i, header in enumerate(table.headers):
         justify = table.justify[i] if i < len(table.justify) else ("left" if i == 0 else "right")
-        out.add_column(escape(header), justify=justify)  # type: ignore[arg-type]
+        out.add_column(escape(clip(header)), justify=justify)  # type: ignore[arg-type]
     for row in table.rows:
-        out.add_row(*row)
+        out.add_row(*(clip(cell) for cell in row))
     return out
 
 
@@ -86,9 +94,26 @@ def handled(out: Output) -> Iterator[None]:
                 doc["problems"] = problems
             out.document(doc)
         # the message quotes the file ('[a, b]', a ticker), so it must not be read as markup
-        out.errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True,
-                         soft_wrap=True)
+        out.errors.print(f"[bold red]error:[/bold red] {escape(_shown_error(exc))}",
+                         markup=True, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+MAX_PROBLEMS_SHOWN = 200
+"""A file with more problems shows this many on stderr (all of them are in the JSON)."""
+
+
+def _shown_error(exc: HouseholderError) -> str:
+    if not isinstance(exc, HouseholdFileError) or len(exc.problems) <= MAX_PROBLEMS_SHOWN:
+        return clip_lines(str(exc))
+    lines = str(exc).splitlines()
+    shown = lines[: MAX_PROBLEMS_SHOWN + 1]
+    more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+    return clip_lines("\n".join([*shown, f"  … and {more:,} more (all of them with --json)"]))
+
+
+def clip_lines(text: str) -> str:
+    return "\n".join(clip(line) for line in text.splitlines())
 
 
 def _first_line(exc: BaseException) -> str:

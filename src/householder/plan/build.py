@@ -199,8 +199,8 @@ class _Rounder:
         takes: dict[int, Decimal] = {}
         for i in idx:
             held = self.lot_held[i]
-            if sol.lot_sells[i] >= d.lot_value[i] - CENT / 2:
-                takes[i] = held
+            if sol.lot_sells[i] > 0 and sol.lot_sells[i] >= d.lot_value[i] - CENT / 2:
+                takes[i] = held  # the solver sells the lot: all of it
             else:
                 takes[i] = rounding.shares_down(sol.lot_sells[i] / price, False, held)
         residue = shares - sum(takes.values(), rounding.ZERO)
@@ -358,7 +358,9 @@ def exact_tax(
     }
     sales: list[Sale] = []
     lot_lines: dict[int, LotLine] = {}
-    for i in np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else []:
+    sold_lots = set(np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else [])
+    sold_lots |= {i for i, shares in rt.lot_shares.items() if shares > 0}
+    for i in sorted(sold_lots):  # a few shares may bring less than a cent: still sold
         p = int(d.lot_pair[i])
         acct_id = d.accounts[d.pair_account[p]]
         acct, pos, lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
