@@ -62,10 +62,10 @@ class Output:
 
 def clip(text: str) -> str:
     """Human output with long user strings (a name, an id pasted as a blob) cut short; the
-    JSON document keeps them whole."""
+    JSON document keeps them whole. Looser than a problem's clipping: a long file path stays."""
     from householder.io.errors import clip_text
 
-    return clip_text(text)
+    return clip_text(text, limit=4000, token=300, kept=120)
 
 
 def render(table: Table) -> RichTable:
@@ -104,16 +104,14 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 def _shown_error(exc: HouseholderError) -> str:
+    """The message on stderr: a file's problems (already cut short where they quote the file)
+    up to :data:`MAX_PROBLEMS_SHOWN`."""
     if not isinstance(exc, HouseholdFileError) or len(exc.problems) <= MAX_PROBLEMS_SHOWN:
-        return clip_lines(str(exc))
+        return str(exc)
     lines = str(exc).splitlines()
     shown = lines[: MAX_PROBLEMS_SHOWN + 1]
     more = len(exc.problems) - MAX_PROBLEMS_SHOWN
-    return clip_lines("\n".join([*shown, f"  … and {more:,} more (all of them with --json)"]))
-
-
-def clip_lines(text: str) -> str:
-    return "\n".join(clip(line) for line in text.splitlines())
+    return "\n".join([*shown, f"  … and {more:,} more (all of them with --json)"])
 
 
 def _first_line(exc: BaseException) -> str:

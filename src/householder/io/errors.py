@@ -22,15 +22,15 @@ MAX_MESSAGE = 1000
 """A message is cut at this many characters (messages quote the file; they never print a
 megabyte of it back)."""
 
-_LONG_RUN = re.compile(rf"\S{{{LONG_TOKEN + 1},}}")
-
-
-def clip_text(text: str, limit: int = MAX_MESSAGE) -> str:
-    """``text`` with every long run of non-space characters cut to its start and ``…``, and
-    the whole cut at ``limit``: user strings stay recognisable, the fix stays readable."""
-    if len(text) <= LONG_TOKEN:
+def clip_text(
+    text: str, limit: int = MAX_MESSAGE, token: int = LONG_TOKEN, kept: int = TOKEN_KEPT
+) -> str:
+    """``text`` with every run of non-space characters longer than ``token`` cut to its first
+    ``kept`` and ``…``, and the whole cut at ``limit``: user strings stay recognisable, the fix
+    stays readable."""
+    if len(text) <= token:
         return text
-    text = _LONG_RUN.sub(lambda m: m.group(0)[:TOKEN_KEPT] + "…", text)
+    text = re.sub(rf"\S{{{token + 1},}}", lambda m: m.group(0)[:kept] + "…", text)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -251,13 +251,18 @@ def _drop_union_noise(problems: list[Problem]) -> list[Problem]:
     """A union (``75`` or ``{weight: 75, split: …}``) complains once per arm; when one path also
     got a complaint at or below it from another arm, drop the arm that did not fit the shape
     the user wrote (a number arm that got a mapping, a mapping arm that got a number)."""
+    def noisy(p: Problem) -> bool:
+        return any(marker in p.message for marker in _UNION_ARM_NOISE)
+
     out: list[Problem] = []
     for p in problems:
-        noisy = any(marker in p.message for marker in _UNION_ARM_NOISE)
-        if noisy and any(
-            q is not p and (q.path == p.path or within(q.path, p.path)) for q in problems
+        if noisy(p) and any(
+            q is not p and (q.path == p.path or within(q.path, p.path)) and not noisy(q)
+            for q in problems
         ):
             continue
+        if noisy(p) and any(q.path == p.path for q in out):
+            continue  # every arm refused the same value: say it once
         out.append(p)
     return out
 
