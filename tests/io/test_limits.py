@@ -116,7 +116,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     def read() -> None:
         try:
             read_file(fifo)
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:  # handed to the main thread
             outcome.append(exc)
 
     worker = threading.Thread(target=read, daemon=True)
