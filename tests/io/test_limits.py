@@ -233,3 +233,21 @@ def test_clip_keeps_the_words_and_cuts_the_blob() -> None:
     clipped = clip_text(f"'{'x' * 500}' is not a known fund; list it under funds:")
     assert clipped == f"'{'x' * 39}… is not a known fund; list it under funds:"
     assert len(clip_text("word " * 1000)) <= 1001
+
+
+def test_validate_prints_a_huge_name_cut_short(tmp_path: Path) -> None:
+    """A 100 MB name kept ``validate`` printing its one-line summary for over 600 s."""
+    from typer.testing import CliRunner
+
+    from householder.cli import app
+    from tests.conftest import dump
+
+    data = copy.deepcopy(BASE)
+    data["name"] = "N" * 5_000_000
+    path = tmp_path / "household.yaml"
+    path.write_text(dump(data, "yaml"), encoding="utf-8")
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert len(result.stdout) < 1000 and "NNNN…" in result.stdout
+    assert time.perf_counter() - start < 30
