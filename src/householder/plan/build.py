@@ -113,7 +113,12 @@ class _Rounder:
                 for i, lot in zip(idx.tolist(), priced, strict=True):
                     self.lot_held[i] = rounding.exact(float(lot.shares or 0.0))
                     self.lot_cost[i] = lot.cost
-        if pos.shares is not None:
+        if pos.lots and all(lot.shares is not None for lot in pos.lots):
+            # the lots' shares summed exactly (the float sum may end in ...00000001)
+            rt.held_shares[p] = sum(
+                (rounding.exact(float(lot.shares or 0.0)) for lot in pos.lots), rounding.ZERO
+            )
+        elif pos.shares is not None:
             rt.held_shares[p] = rounding.exact(pos.shares)
 
     # -- the rule -------------------------------------------------------------------------------
