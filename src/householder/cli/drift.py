@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from householder.cli.common import EXIT_BREACHED, FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import (
+    EXIT_BREACHED,
+    FileArg,
+    JsonOpt,
+    Output,
+    handled,
+    load,
+    require_money,
+)
 
 
 def drift(
@@ -24,6 +32,7 @@ def drift(
     out = Output(json)
     with handled(out):
         book = load(file)
+        require_money(book, "drift")
         result = measure_drift(book)
         if json:
             out.document(drift_json(book, result))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 from householder.report.common import Table, money
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def locate(
     out = Output(json)
     with handled(out):
         book = load(file)
+        require_money(book, "locate")
         from householder.plan.locate import locate as run_locate
         from householder.plan.locate import sweep_values, with_setting
 

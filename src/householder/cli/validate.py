@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, clip, handled, load
 from householder.report.common import money
 
 
@@ -23,7 +23,7 @@ def validate(file: FileArg, json: JsonOpt = False) -> None:
                 "total_value": round(book.total_value, 2),
                 "notes": list(book.notes),
             })
-        out.say(f"[green]valid[/green]: {escape(book.name)}, {len(book.accounts)} accounts, "
+        out.say(f"[green]valid[/green]: {escape(clip(book.name))}, {len(book.accounts)} accounts, "
                 f"{len(book.funds)} funds, {money(book.total_value)} on {book.as_of}")
         for note in book.notes:
             out.say(f"note: {escape(note)}")

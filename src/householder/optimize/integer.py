@@ -38,7 +38,13 @@ import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
-from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.optimize.data import ProblemData
+from householder.optimize.model import (
+    FEASIBILITY,
+    HouseholdModel,
+    SolveRecord,
+    feasibility_tolerance,
+)
 from householder.optimize.terms import ContributionCost
 
 TRACKING_WEIGHT = 50.0
@@ -228,6 +234,17 @@ def _continuous_excess(model: HouseholdModel) -> np.ndarray:
     return out
 
 
+def _feasibility_options(d: ProblemData) -> dict[str, float]:
+    """HiGHS's feasibility tolerances where a small cash flow needs them tighter than its
+    defaults (:func:`~householder.optimize.model.feasibility_tolerance`): a $1,000 flow into a
+    $10 billion household is 1e-7 of W, inside HiGHS's MIP default of 1e-6, so the MILP kept
+    the money uninvested."""
+    tol = feasibility_tolerance(d)
+    if tol >= FEASIBILITY:
+        return {}
+    return {"primal_feasibility_tolerance": tol, "mip_feasibility_tolerance": tol}
+
+
 def _run(
     model: HouseholdModel,
     problem: cp.Problem,
@@ -246,6 +263,7 @@ def _run(
                 time_limit=time_limit,
                 mip_rel_gap=REL_GAP,
                 mip_abs_gap=ABS_GAP_DOLLARS / d.scale,
+                **_feasibility_options(d),
             )
     except cp.error.SolverError as exc:
         raise SolverError(f"the mixed-integer solve failed: {exc}") from exc
