@@ -200,13 +200,19 @@ def test_contribute_amount_zero_exit_1(kendra: Path) -> None:
 def test_contribute_needs_exactly_one_mode_exit_2(kendra: Path, args: list[str]) -> None:
     result = run("contribute", kendra, *args, "--json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    # issue 12: with --json a usage error is one JSON document on stdout too
+    assert json.loads(result.stdout) == {
+        "error": "Invalid value for --amount / --to-target / --split: give exactly one of "
+        "--amount N, --to-target or --split",
+        "kind": "UsageError",
+    }
     assert "exactly one of" in result.stderr
 
 
 def test_contribute_years_below_one_is_a_usage_error(kendra: Path) -> None:
     result = run("contribute", kendra, "--split", "--years", "0", "--json")
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["kind"] == "UsageError"
 
 
 def test_contribute_missing_file_exit_1_or_2(tmp_path: Path) -> None:

@@ -266,12 +266,21 @@ def recompute_tax(book: Book, plan: Plan) -> tuple[float, float, float]:
                 continue
             for line in trade.lots:
                 lt = lots[(acct.id, trade.fund, line.id)]
-                frac = line.proceeds / lt.value
-                shares = lt.shares * frac if lt.shares else line.proceeds
+                # the part of the lot sold is its shares (issue 12: sales are in shares, the
+                # proceeds shares x price to the cent); by dollars where it has none
+                if line.shares is not None and lt.shares:
+                    frac = line.shares / lt.shares
+                    shares = line.shares
+                else:
+                    frac = line.proceeds / lt.value
+                    shares = lt.shares * frac if lt.shares else line.proceeds
                 assert abs(line.cost - lt.cost * frac) <= 0.011, (line, lt)
+                # the basis of the part sold to the cent, as every dollar of a plan (else a
+                # sale at no gain shows a 1e-14 loss, which the wash-sale rule matches)
+                cost = round(lt.cost * frac, 2) if frac < 1 else lt.cost
                 sales.append(
                     irs.Sold(acct.id, True, groups.get(trade.fund, trade.fund), book.as_of,
-                             lt.acquired, shares, line.proceeds, line.cost, line.id)
+                             lt.acquired, shares, line.proceeds, cost, line.id)
                 )
     purchases: list[irs.Bought] = []
     for acct_plan, acct in zip(plan.accounts, book.accounts, strict=True):

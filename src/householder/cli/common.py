@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BREACHED = 0, 1, 2, 3
 
 FileArg = Annotated[
-    Path, typer.Argument(help="The household file (YAML, TOML or JSON).", show_default=False)
+    Path,
+    # readable=False: whether the file can be read is the reader's to say (exit 1, with the
+    # reason), not click's (exit 2, a usage error)
+    typer.Argument(
+        help="The household file (YAML, TOML or JSON).", show_default=False, readable=False,
+        metavar="FILE",
+    ),
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Write one JSON document to stdout; human output to stderr.")
@@ -61,15 +67,24 @@ class Output:
             self.human.print(render(block))
 
 
+def clip(value: str) -> str:
+    """Human output with long user strings (a name, an id pasted as a blob) cut short; the
+    JSON document keeps them whole. Looser than a problem's clipping: a long file path stays."""
+    from householder.io.errors import clip_text
+
+    return clip_text(value, limit=4000, token=300, kept=120)
+
+
 STYLES = {"good": "green", "warn": "yellow", "bad": "red", "strong": "bold"}
 """How the terminal shows a report's styles."""
 
 
 def text(value: Cell, style: Style | None = None) -> Text:
-    """Plain text, never read as markup (a lot id ``[blink]A`` prints as given)."""
+    """Plain text, never read as markup (a lot id ``[blink]A`` prints as given), long user
+    strings clipped."""
     if isinstance(value, Styled):
-        return Text(value.text, style=STYLES[value.style])
-    return Text(value, style=STYLES[style] if style else "")
+        return Text(clip(value.text), style=STYLES[value.style])
+    return Text(clip(value), style=STYLES[style] if style else "")
 
 
 def render(block: Block) -> RichTable | Text:
@@ -101,9 +116,24 @@ def handled(out: Output) -> Iterator[None]:
                 doc["problems"] = problems
             out.document(doc)
         # the message quotes the file ('[a, b]', a ticker), so it must not be read as markup
-        out.errors.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True,
-                         soft_wrap=True)
+        out.errors.print(f"[bold red]error:[/bold red] {escape(_shown_error(exc))}",
+                         markup=True, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+MAX_PROBLEMS_SHOWN = 200
+"""A file with more problems shows this many on stderr (all of them are in the JSON)."""
+
+
+def _shown_error(exc: HouseholderError) -> str:
+    """The message on stderr: a file's problems (already cut short where they quote the file)
+    up to :data:`MAX_PROBLEMS_SHOWN`."""
+    if not isinstance(exc, HouseholdFileError) or len(exc.problems) <= MAX_PROBLEMS_SHOWN:
+        return str(exc)
+    lines = str(exc).splitlines()
+    shown = lines[: MAX_PROBLEMS_SHOWN + 1]
+    more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+    return "\n".join([*shown, f"  … and {more:,} more (all of them with --json)"])
 
 
 def _first_line(exc: BaseException) -> str:
@@ -114,3 +144,31 @@ def load(path: Path) -> Book:
     from householder.io import load_household
 
     return load_household(path)
+
+
+def require_money(book: Book, command: str, new_money: float = 0.0) -> None:
+    """Refuse a household too small to plan (docs/file-reference.md, "Magnitude limits"):
+    never a claim of being on target about fractions of a cent."""
+    from householder.errors import InputError
+    from householder.model.types import MIN_PLAN_VALUE
+
+    total = book.total_value + max(new_money, 0.0)
+    if command == "drift":
+        if total <= 0:
+            raise InputError(
+                f"{book.name[:60]}: the household holds $0.00, so it has no allocation to "
+                "measure; give the accounts' holdings (value:, or shares: with a price) and cash"
+            )
+        return
+    if total < MIN_PLAN_VALUE:
+        held = f"${book.total_value:,.2f}"
+        more = f" and ${new_money:,.2f} of new money" if new_money > 0 else ""
+        hint = (
+            "; for new money into empty accounts: householder contribute FILE --amount N"
+            if command != "contribute" else ""
+        )
+        raise InputError(
+            f"{book.name[:60]}: the household holds {held}{more} in all; {command} needs at "
+            f"least ${MIN_PLAN_VALUE:,.2f} to work with: give the accounts' holdings (value:, "
+            f"or shares: with a price) and cash{hint}"
+        )

@@ -3,12 +3,13 @@ top-up, the recurring split)."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
 
-from householder.cli.common import EXIT_USAGE, FileArg, JsonOpt, Output, handled, load
-from householder.cli.plan import CsvOpt, ForceOpt, emit_plan
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
+from householder.cli.plan import CsvOpt, ForceOpt, check_csv, emit_plan
 
 
 def contribute(
@@ -47,14 +48,21 @@ def contribute(
     """Where new money should go (or a withdrawal come from) without selling (or buying)."""
     modes = sum([amount is not None, to_target, split])
     if modes != 1:
-        typer.echo("error: give exactly one of --amount N, --to-target or --split", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    from householder.plan import contribute as cf
-    from householder.report.contribute import contribution_blocks, split_report
-
+        raise typer.BadParameter(
+            "give exactly one of --amount N, --to-target or --split",
+            param_hint="--amount / --to-target / --split",
+        )
     out = Output(json)
     with handled(out):
+        if amount is not None:
+            check_amount(amount)
+        check_csv(csv, file, force)
         book = load(file)
+        if amount is None or amount > 0:
+            require_money(book, "contribute", new_money=amount or 0.0)
+        from householder.plan import contribute as cf
+        from householder.report.contribute import contribution_blocks, split_report
+
         if split:
             result = cf.contribution_split(book, years)
             out.emit(result, split_report(result))
@@ -64,4 +72,17 @@ def contribute(
             if to_target
             else cf.contribute_amount(book, float(amount or 0.0), account)
         )
-        emit_plan(out, plan, csv, force, extra=contribution_blocks(plan))
+        emit_plan(out, plan, csv, force, inputs=[file], extra=contribution_blocks(plan))
+
+
+def check_amount(amount: float) -> None:
+    """``--amount`` is a finite number of dollars within the range householder plans in."""
+    from householder.errors import InputError
+    from householder.model.types import MAX_MONEY
+
+    if not math.isfinite(amount):
+        raise InputError(f"--amount {amount}: give a number of dollars (e.g. --amount 5000, "
+                         "or --amount -2000 for a withdrawal)")
+    if abs(amount) > MAX_MONEY:
+        raise InputError(f"--amount {amount:g} is more than householder plans with: at most "
+                         "$1,000,000,000,000 (a trillion dollars)")

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from householder.cli.common import EXIT_BREACHED, FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import (
+    EXIT_BREACHED,
+    FileArg,
+    JsonOpt,
+    Output,
+    handled,
+    load,
+    require_money,
+)
 
 
 def drift(
@@ -22,7 +30,9 @@ def drift(
 
     out = Output(json)
     with handled(out):
-        result = measure(load(file))
+        book = load(file)
+        require_money(book, "drift")
+        result = measure(book)
         out.emit(result, drift_report(result))
     if check and result.breached:
         raise typer.Exit(EXIT_BREACHED)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 
 
 def locate(
@@ -38,6 +38,7 @@ def locate(
     out = Output(json)
     with handled(out):
         book = load(file)
+        require_money(book, "locate")
         if sweep:
             swept = sweep_over(book, sweep, from_current=from_current)
             out.emit(swept, sweep_report(swept))

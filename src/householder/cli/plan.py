@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from householder.cli.common import FileArg, JsonOpt, Output, handled, load
+from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 
 if TYPE_CHECKING:
     from householder.plan.result import Plan
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 CsvOpt = Annotated[
     Path | None,
-    typer.Option("--csv", help="Also write the trade list to this CSV file.", dir_okay=False),
+    typer.Option("--csv", help="Also write the trade list to this CSV file."),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Let --csv replace an existing file.")]
 
@@ -24,16 +24,32 @@ def plan(file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceO
     """Trades, per account, that bring the household to its target at the least tax and fees."""
     out = Output(json)
     with handled(out):
+        check_csv(csv, file, force)
         book = load(file)
+        require_money(book, "plan")
         from householder.optimize import solve_household
         from householder.plan.build import build_plan
 
         result = build_plan(solve_household(book))
-        emit_plan(out, result, csv, force)
+        emit_plan(out, result, csv, force, inputs=[file])
 
 
-def emit_plan(out: Output, result: Plan, csv: Path | None, force: bool,
-              extra: list[Block] | None = None) -> None:
+def check_csv(csv: Path | None, file: Path, force: bool) -> None:
+    """Refuse a bad ``--csv`` before any work: it may never replace the household file."""
+    if csv is not None:
+        from householder.io.export import check_output
+
+        check_output(csv, inputs=[file], force=force, flag="--csv")
+
+
+def emit_plan(
+    out: Output,
+    result: Plan,
+    csv: Path | None,
+    force: bool,
+    inputs: list[Path],
+    extra: list[Block] | None = None,
+) -> None:
     """Print a plan-shaped result (and ``extra`` blocks after it) and write its CSV (shared
     with ``contribute``)."""
     from householder.io.export import write_csv
@@ -42,6 +58,6 @@ def emit_plan(out: Output, result: Plan, csv: Path | None, force: bool,
 
     blocks: list[Block] = []
     if csv is not None:
-        written = write_csv(csv, CSV_HEADERS, trade_rows(result), force=force)
+        written = write_csv(csv, CSV_HEADERS, trade_rows(result), force=force, inputs=inputs)
         blocks.append(Message(f"trade list written to {written}"))
     out.emit(result, [*blocks, *plan_report(result), *(extra or [])])

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
+from householder.cli.common import JsonOpt
 
-def schema() -> None:
-    """Print the JSON Schema of the household file format."""
+
+def schema(json_: JsonOpt = False) -> None:
+    """Print the JSON Schema of the household file format (always JSON: ``--json`` is
+    accepted like every command's, and changes nothing)."""
     from householder.model.household import Household
 
     doc = Household.model_json_schema(by_alias=True, mode="validation")

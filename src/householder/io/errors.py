@@ -14,6 +14,38 @@ from pydantic.fields import FieldInfo
 
 from householder.errors import Problem
 
+LONG_TOKEN = 60
+"""A run of text without spaces longer than this (a pasted blob as a name, an id or a key) is
+cut to :data:`TOKEN_KEPT` characters in messages."""
+TOKEN_KEPT = 40
+MAX_MESSAGE = 1000
+"""A message is cut at this many characters (messages quote the file; they never print a
+megabyte of it back)."""
+
+def clip_text(
+    text: str, limit: int = MAX_MESSAGE, token: int = LONG_TOKEN, kept: int = TOKEN_KEPT
+) -> str:
+    """``text`` with every run of non-space characters longer than ``token`` cut to its first
+    ``kept`` and ``…``, and the whole cut at ``limit``: user strings stay recognisable, the fix
+    stays readable."""
+    if len(text) <= token:
+        return text
+    text = re.sub(rf"\S{{{token + 1},}}", lambda m: m.group(0)[:kept] + "…", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def problem(path: str, message: str) -> Problem:
+    """A :class:`Problem` with long user strings cut short in its path and message."""
+    return Problem(clip_text(path, 200), clip_text(message))
+
+
+def shown(value: Any, limit: int = TOKEN_KEPT) -> str:
+    """``repr(value)`` for a message, a long string cut to ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit] + "…")
+    text = repr(value)
+    return text if len(text) <= 2 * limit else text[: 2 * limit] + "…"
+
 
 def dotted(loc: Sequence[str | int]) -> str:
     """``("accounts", 2, "holdings", 0, "fund")`` → ``accounts[2].holdings[0].fund``."""
@@ -142,15 +174,32 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
             given = err.get("input")
             hint = suggest(str(given), choices) if isinstance(given, str) else ""
-            message = f"{given!r} is not one of: {', '.join(choices)}{hint}"
+            message = f"{shown(given)} is not one of: {', '.join(choices)}{hint}"
+        elif kind == "invalid_key":
+            message = f"the key {shown(err['input'])} must be text; quote it"
+        elif kind == "string_type":
+            message = f"must be text, not {_kind_of(err['input'])}"
+        elif kind == "string_too_short":
+            message = "is empty; give it a value"
+        elif kind in {"int_type", "int_parsing", "int_from_float"}:
+            message = f"must be a whole number, not {_kind_of(err['input'])}"
+        elif kind in {"float_type", "float_parsing"}:
+            message = f"must be a number, not {_kind_of(err['input'])}"
+        elif kind in {"bool_type", "bool_parsing"}:
+            message = f"must be true or false, not {_kind_of(err['input'])}"
+        elif kind == "literal_error":
+            choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+            given = err.get("input")
+            hint = suggest(str(given), choices) if isinstance(given, str) else ""
+            message = f"{shown(given)} is not one of: {', '.join(choices)}{hint}"
         elif kind in {"greater_than", "greater_than_equal"}:
             ctx = err.get("ctx") or {}
             bound = ctx.get("gt", ctx.get("ge"))
             word = "more than" if kind == "greater_than" else "at least"
-            shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
-            message = f"must be {word} {shown} (got {err.get('input')!r})"
+            bound_text = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+            message = f"must be {word} {bound_text} (got {shown(err.get('input'))})"
         elif loc and loc[-1] == "[key]":
-            message = f"the key {err['input']!r} must be text; quote it"
+            message = f"the key {shown(err['input'])} must be text; quote it"
         else:
             message = str(err["msg"])
             limit = (err.get("ctx") or {}).get("le")
@@ -158,8 +207,10 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
             if kind == "less_than_equal" and isinstance(limit, int | float) and limit < 1:
                 # only rates have limits below 1: say it in percent too
                 message = f"must be at most {limit:g} ({100 * limit:g}%)"
+            elif kind == "less_than_equal" and isinstance(limit, int | float):
+                message = f"must be at most {limit:g}"
             if "input" in err and not isinstance(given, dict | list):
-                message += f" (got {given!r})"
+                message += f" (got {shown(given)})"
             if (
                 kind == "less_than_equal"
                 and isinstance(limit, int | float) and limit < 1
@@ -168,19 +219,19 @@ def problems_from_validation(root: type[BaseModel], exc: ValidationError) -> lis
                 message += f"; a rate is a fraction: write {given / 100:g} or '{given:g}%'"
         if (path, message) not in seen:
             seen.add((path, message))
-            problems.append(Problem(path, message))
+            problems.append(problem(path, message))
     return _drop_union_noise(problems)
 
 
 def _shown(value: Any) -> str:
-    return repr(value.isoformat() if hasattr(value, "isoformat") else value)
+    return shown(value.isoformat() if hasattr(value, "isoformat") else value)
 
 
 def _kind_of(value: Any) -> str:
     names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
              float: "a number"}
-    shown = f" ({value!r})" if isinstance(value, str | int | float) else ""
-    return names.get(type(value), type(value).__name__) + shown
+    given = f" ({shown(value)})" if isinstance(value, str | int | float) else ""
+    return names.get(type(value), type(value).__name__) + given
 
 
 def is_union_tag(part: str | int) -> bool:
@@ -200,13 +251,18 @@ def _drop_union_noise(problems: list[Problem]) -> list[Problem]:
     """A union (``75`` or ``{weight: 75, split: …}``) complains once per arm; when one path also
     got a complaint at or below it from another arm, drop the arm that did not fit the shape
     the user wrote (a number arm that got a mapping, a mapping arm that got a number)."""
+    def noisy(p: Problem) -> bool:
+        return any(marker in p.message for marker in _UNION_ARM_NOISE)
+
     out: list[Problem] = []
     for p in problems:
-        noisy = any(marker in p.message for marker in _UNION_ARM_NOISE)
-        if noisy and any(
-            q is not p and (q.path == p.path or within(q.path, p.path)) for q in problems
+        if noisy(p) and any(
+            q is not p and (q.path == p.path or within(q.path, p.path)) and not noisy(q)
+            for q in problems
         ):
             continue
+        if noisy(p) and any(q.path == p.path for q in out):
+            continue  # every arm refused the same value: say it once
         out.append(p)
     return out
 

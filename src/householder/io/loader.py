@@ -20,6 +20,7 @@ from householder.io.errors import (
     dotted,
     is_union_tag,
     model_field,
+    problem,
     problems_from_validation,
     suggest,
     within,
@@ -44,9 +45,22 @@ from householder.model.household import (
     Person,
     target_leaves,
 )
-from householder.model.types import AccountType, FundKind, Income, UnknownBasis
+from householder.model.types import (
+    MAX_MONEY,
+    MAX_PRICE,
+    MAX_SHARES,
+    MIN_PRICE,
+    AccountType,
+    FundKind,
+    Income,
+    UnknownBasis,
+)
 
 JOINT = "joint"
+
+MAX_LOTS = 200_000
+"""The most tax lots a household file may hold (twice the largest benchmarked household,
+docs/performance.md; docs/file-reference.md, "Size limits")."""
 
 
 def load_household(path: str | Path) -> Book:
@@ -70,6 +84,7 @@ def build_book(data: Mapping[str, Any], source: str = "<data>") -> Book:
     the rest; their problems inside the set-aside parts are not reported, since they may only
     be echoes of the first.
     """
+    _check_lot_count(data, source)
     household, problems, set_aside = _parse_salvaging(data)
     if household is not None:
         resolver = _Resolver(household)
@@ -82,6 +97,22 @@ def build_book(data: Mapping[str, Any], source: str = "<data>") -> Book:
             assert book is not None
             return book
     raise HouseholdFileError(source, problems)
+
+
+def _check_lot_count(data: Mapping[str, Any], source: str) -> None:
+    """At most :data:`MAX_LOTS` lots, counted before anything is validated."""
+    accounts = data.get("accounts")
+    count = 0
+    for acct in accounts if isinstance(accounts, list) else []:
+        holdings = acct.get("holdings") if isinstance(acct, Mapping) else None
+        for hold in holdings if isinstance(holdings, list) else []:
+            lots = hold.get("lots") if isinstance(hold, Mapping) else None
+            count += len(lots) if isinstance(lots, list) else 0
+    if count > MAX_LOTS:
+        raise HouseholdFileError(source, [Problem("accounts", (
+            f"{count:,} tax lots; householder plans households of up to {MAX_LOTS:,} lots "
+            "(merge lots of one fund bought on the same day, or split the household)"
+        ))])
 
 
 _NEVER_SET_ASIDE = frozenset({"funds", "classes", "people", "prices", "target", "glide"})
@@ -190,7 +221,7 @@ class _Resolver:
         self.notes: list[str] = []
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+        self.problems.append(problem(path, message))
 
     # -- classes ---------------------------------------------------------------------------------
     def taxonomy(self) -> Taxonomy:
@@ -349,6 +380,7 @@ class _Resolver:
             self.account_book(i, acct, funds, prices) for i, acct in enumerate(h.accounts)
         )
         self.check_whole_share_prices(accounts, funds, prices)
+        self.check_magnitudes(accounts, prices)
         if self.problems:
             return None
         return Book(
@@ -407,7 +439,9 @@ class _Resolver:
             self.add("glide.person", f"{person.id!r} has no birth_date or birth_year, and the "
                      f"glide path follows their age; add one to people[{index}]")
             return None
-        if person.birth_date is not None and person.birth_date > self.h.as_of:
+        if person.year_of_birth > self.h.as_of.year or (
+            person.birth_date is not None and person.birth_date > self.h.as_of
+        ):
             return None  # reported with the people
         if person.retirement_year is not None and person.retirement_year <= person.year_of_birth:
             self.add(f"people[{index}].retirement_year",
@@ -427,7 +461,11 @@ class _Resolver:
                 self.add(f"people[{i}].id", "'joint' is reserved for jointly owned accounts")
             people.add(person.id)
             if person.birth_date and person.birth_date > h.as_of:
-                self.add(f"people[{i}].birth_date", f"{person.birth_date} is after as_of")
+                self.add(f"people[{i}].birth_date", f"{person.birth_date} is after as_of "
+                         f"({h.as_of}); fix the date")
+            elif person.birth_year and person.birth_year > h.as_of.year:
+                self.add(f"people[{i}].birth_year", f"{person.birth_year} is after as_of "
+                         f"({h.as_of}); fix the year")
         ids: set[str] = set()
         for i, acct in enumerate(h.accounts):
             base = f"accounts[{i}]"
@@ -475,6 +513,8 @@ class _Resolver:
         found: dict[str, tuple[float, str]] = {}
         for ticker, listed_price in self.h.prices.items():
             found[ticker] = (listed_price, f"prices.{ticker}")
+        # where each price comes from, for the magnitude check (check_magnitudes)
+        self.price_paths: dict[str, str] = {}
         # stated prices first, then prices implied by value / shares: a value rounded to the
         # cent implies a price off by up to half a cent per share, which is not a disagreement
         holdings = [(i, j, hold) for i, acct in enumerate(self.h.accounts)
@@ -487,6 +527,7 @@ class _Resolver:
             path = f"accounts[{i}].holdings[{j}]"
             if hold.fund not in found:
                 found[hold.fund] = (price, path)
+                self.price_paths[hold.fund] = f"{path}.price" if hold.price is not None else path
                 continue
             other_price, other = found[hold.fund]
             if hold.price is not None:
@@ -505,6 +546,44 @@ class _Resolver:
                              f"{hold.fund} has shares but no price; give price or value, or add "
                              f"prices: {{{hold.fund}: …}}")
         return {k: v for k, (v, _) in found.items()}
+
+    def check_magnitudes(
+        self, accounts: tuple[AccountBook, ...], prices: Mapping[str, float]
+    ) -> None:
+        """Numbers inside the range householder plans in (docs/file-reference.md, "Magnitude
+        limits"): a price from MIN_PRICE to MAX_PRICE, at most MAX_SHARES shares in a holding
+        or lot, at most MAX_MONEY in a holding and in the household."""
+        for ticker, price in prices.items():
+            if MIN_PRICE <= price <= MAX_PRICE:
+                continue
+            path = self.price_paths.get(ticker, f"prices.{ticker}")
+            implied = "" if path.endswith(".price") or path.startswith("prices.") else (
+                " (value / shares)")
+            self.add(path, f"{ticker}'s price {price:g}{implied} is outside what householder "
+                     f"plans with: a price is from {MIN_PRICE:g} to {MAX_PRICE:,.0f} dollars a "
+                     "share; check the value, shares and price")
+        total = 0.0
+        for i, acct in enumerate(accounts):
+            total += acct.value
+            for pos in acct.positions:
+                j = next(k for k, h in enumerate(acct.spec.holdings) if h.fund == pos.fund)
+                path = f"accounts[{i}].holdings[{j}]"
+                hold = acct.spec.holdings[j]
+                for k, lot in enumerate(hold.lots or []):
+                    if lot.shares > MAX_SHARES:
+                        self.add(f"{path}.lots[{k}].shares", f"{lot.shares:g} shares is more "
+                                 f"than householder plans with (at most {MAX_SHARES:g})")
+                if pos.shares is not None and pos.shares > MAX_SHARES and not hold.lots:
+                    where = f"{path}.shares" if hold.shares is not None else path
+                    self.add(where, f"{pos.shares:g} shares is more than householder plans "
+                             f"with (at most {MAX_SHARES:g}); check the value, shares and price")
+                if pos.value > MAX_MONEY:
+                    self.add(path, f"{pos.fund} is worth ${pos.value:,.0f} here (shares x "
+                             "price); a holding is at most $1,000,000,000,000 (a trillion "
+                             "dollars); check the shares and price")
+        if total > MAX_MONEY:
+            self.add("accounts", f"the household holds ${total:,.0f} in all; householder plans "
+                     "households of up to $1,000,000,000,000 (a trillion dollars)")
 
     def check_whole_share_prices(
         self,

@@ -1,9 +1,20 @@
-"""Read a household file (YAML, TOML or JSON, chosen by extension) into plain data."""
+"""Read a household file (YAML, TOML or JSON, chosen by extension) into plain data.
+
+Only a regular file is read, and only up to :data:`MAX_FILE_BYTES`: a pipe, a device
+(``/dev/zero``) or a socket is refused before a byte is read (it could block or never end), and
+a file past the limit is refused from its size. The parsed data may hold at most
+:data:`MAX_VALUES` values (YAML aliases counted at every use). docs/file-reference.md ("Size
+limits") states these limits.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +23,26 @@ import yaml
 from householder.errors import HouseholdFileError, Problem
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".json": "json"}
+
+MAX_FILE_BYTES = 50_000_000
+"""The largest household file read: 50 MB (a 200,000-lot household is about 20 MB of YAML)."""
+
+MAX_VALUES = 5_000_000
+"""The most values (mappings, lists and scalars) a parsed file may hold."""
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names one key twice (json.loads would keep the last silently)."""
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = key if len(key) <= 40 else key[:40] + "…"
+            raise _DuplicateKey(f"duplicate key {shown!r}; keep one")
+        out[key] = value
+    return out
 
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -69,17 +100,27 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
         elif fmt == "toml":
             data = tomllib.loads(text)
         elif fmt == "json":
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_object)
         else:
             raise ValueError(fmt)
+    except _DuplicateKey as exc:
+        raise HouseholdFileError(source, [Problem("", f"not valid JSON: {exc}")]) from None
+    except RecursionError:
+        msg = f"not valid {fmt.upper()}: nested too deeply (a household file is a few levels deep)"
+        raise HouseholdFileError(source, [Problem("", msg)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        problem = _clip(" ".join(str(problem).split()))  # one line
+        position = getattr(exc, "position", None)
+        if not mark and isinstance(position, int):
+            where = f"character {position + 1}: "
         message = f"{where}not valid YAML: {problem}"
         raise HouseholdFileError(source, [Problem("", message)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise HouseholdFileError(source, [Problem("", f"not valid TOML: {exc}")]) from None
+        message = f"not valid TOML: {_clip(str(exc))}"
+        raise HouseholdFileError(source, [Problem("", message)]) from None
     except json.JSONDecodeError as exc:
         msg = f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
         raise HouseholdFileError(source, [Problem("", msg)]) from None
@@ -91,27 +132,115 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
         kind = type(data).__name__
         msg = f"the top level is a {kind}; it must be a mapping (name, as_of, target, accounts, …)"
         raise HouseholdFileError(source, [Problem("", msg)])
+    _check_count(data, source)
     return data
 
 
+def _check_count(data: Any, source: str) -> None:
+    """At most :data:`MAX_VALUES` values, counted as validation will visit them (an alias at
+    every use, so a 'billion laughs' file stops here, not in the validator)."""
+    count = 0
+    for _ in _values(data):
+        count += 1
+        if count > MAX_VALUES:
+            msg = (
+                f"holds more than {MAX_VALUES:,} values (YAML aliases count at every use); "
+                "householder reads households up to that size"
+            )
+            raise HouseholdFileError(source, [Problem("", msg)])
+
+
+def _values(data: Any) -> Iterator[Any]:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def read_file(path: str | Path) -> dict[str, Any]:
-    """Read ``path`` by its extension."""
+    """Read ``path`` by its extension: a regular file of at most :data:`MAX_FILE_BYTES`."""
     p = Path(path)
     fmt = SUFFIXES.get(p.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(SUFFIXES))
+        suffix = _clip(p.suffix, 40)
         raise HouseholdFileError(
-            str(p), [Problem("", f"unknown file type {p.suffix!r}; use one of {known}")]
+            str(p), [Problem("", f"unknown file type {suffix!r}; use one of {known}")]
         )
+    raw = read_bytes(p)
     try:
-        text = p.read_text("utf-8")
-    except FileNotFoundError:
-        raise HouseholdFileError(str(p), [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise HouseholdFileError(str(p), [Problem("", "is a directory, not a file")]) from None
-    except UnicodeDecodeError:
-        raise HouseholdFileError(str(p), [Problem("", "is not UTF-8 text")]) from None
-    except OSError as exc:  # permission denied, a broken link, …
-        reason = exc.strerror or type(exc).__name__
-        raise HouseholdFileError(str(p), [Problem("", f"cannot be read: {reason}")]) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8"
+        raise HouseholdFileError(str(p), [Problem("", msg)]) from None
+    # universal newlines, as text mode reads them: \r\n and a lone \r end a line
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return parse_text(text, fmt, str(p))
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else at once: what is not a
+    regular file (a pipe would block, ``/dev/zero`` never ends) and a file over ``limit``."""
+    def refuse(message: str) -> HouseholdFileError:
+        return HouseholdFileError(str(path), [Problem("", message)])
+
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below refuses it
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except NotADirectoryError:
+        raise refuse("no such file (a part of the path is a file, not a folder)") from None
+    except IsADirectoryError:
+        raise refuse("is a directory, not a file") from None
+    except OSError as exc:  # permission denied, a symlink loop, a name too long, …
+        if exc.errno == errno.ELOOP:
+            raise refuse("cannot be read: a symbolic link that points to itself") from None
+        reason = exc.strerror or type(exc).__name__
+        raise refuse(f"cannot be read: {reason}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            kind = (
+                "a pipe" if stat.S_ISFIFO(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode)
+                else "a device"
+            )
+            raise refuse(f"is {kind}, not a regular file; save the household to a file and "
+                         "give its path")
+        if info.st_size > limit:
+            raise refuse(_too_large(info.st_size, limit))
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:  # st_size may lie (/proc) or the file may grow while read
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise refuse(_too_large(size, limit))
+        return b"".join(chunks)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise refuse(f"cannot be read: {reason}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"is {size / 1e6:,.1f} MB; householder reads household files up to "
+        f"{limit / 1e6:,.0f} MB (docs/file-reference.md, \"Size limits\")"
+    )

@@ -38,7 +38,13 @@ import cvxpy as cp
 import numpy as np
 
 from householder.errors import SolverError
-from householder.optimize.model import HouseholdModel, SolveRecord
+from householder.optimize.data import ProblemData
+from householder.optimize.model import (
+    FEASIBILITY,
+    HouseholdModel,
+    SolveRecord,
+    feasibility_tolerance,
+)
 from householder.optimize.state import Reference
 from householder.optimize.terms import ContributionCost
 
@@ -104,16 +110,21 @@ def solve_integer(
     fraction[fraction < 1e-6] = 0.0
     sold = cp.multiply(price, n_sell)
     integers_extra: tuple[cp.Variable, ...] = ()
+    whole_held = np.floor(held + 1e-9)
+    fraction_sold: list[cp.Constraint] = []
     if fraction.any():
         has = np.flatnonzero(fraction)
         last = cp.Variable(len(has), boolean=True, name="whole_sell_fraction")
         sold = sold + _rows(has, len(whole)).T @ cp.multiply(price[has] * fraction[has], last)
         integers_extra = (last,)
+        # the fraction goes only with every whole share: the position sold in full
+        fraction_sold = [n_sell[has] >= cp.multiply(whole_held[has], last)]
     constraints = [
         *list(model.base_constraints),
         n_buy >= 0,
         n_sell >= 0,
-        n_sell <= np.floor(held + 1e-9),
+        n_sell <= whole_held,
+        *fraction_sold,
         pick @ v.pair_buys() == cp.multiply(price, n_buy),
         pick @ v.pair_sells() == sold,
         excess >= dev - band,
@@ -256,6 +267,17 @@ def _contribution_cap(model: HouseholdModel) -> float | None:
     return contributed + one_share + CAP_EPS
 
 
+def _feasibility_options(d: ProblemData) -> dict[str, float]:
+    """HiGHS's feasibility tolerances where a small cash flow needs them tighter than its
+    defaults (:func:`~householder.optimize.model.feasibility_tolerance`): a $1,000 flow into a
+    $10 billion household is 1e-7 of W, inside HiGHS's MIP default of 1e-6, so the MILP kept
+    the money uninvested."""
+    tol = feasibility_tolerance(d)
+    if tol >= FEASIBILITY:
+        return {}
+    return {"primal_feasibility_tolerance": tol, "mip_feasibility_tolerance": tol}
+
+
 def _run(
     model: HouseholdModel,
     problem: cp.Problem,
@@ -274,6 +296,7 @@ def _run(
                 time_limit=time_limit,
                 mip_rel_gap=REL_GAP,
                 mip_abs_gap=ABS_GAP_DOLLARS / d.scale,
+                **_feasibility_options(d),
             )
     except cp.error.SolverError as exc:
         raise SolverError(f"the mixed-integer solve failed: {exc}") from exc

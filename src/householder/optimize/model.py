@@ -47,6 +47,26 @@ _INSTALLED_SOLVERS = frozenset(cp.installed_solvers())
 """Asked once per process: ``cp.installed_solvers()`` takes about 2 ms a call."""
 IPM_MIN_COLUMNS = 3000
 """Lots plus (account, fund) pairs from which the LPs go to HiGHS's interior point method."""
+FEASIBILITY = 1e-7
+"""The LP's primal feasibility tolerance (scaled: a fraction of the household value W),
+HiGHS's default..."""
+MIN_FEASIBILITY = 1e-10
+"""...tightened, down to this (HiGHS's least), where a fixed cash flow is small against W..."""
+FLOW_ACCURACY = 1e-4
+"""...so that the flow is placed to this fraction of itself: $1,000 into a $10 billion
+household is 1e-7 of W, which HiGHS's default would let the money balance miss whole (it
+left the money uninvested)."""
+
+
+def feasibility_tolerance(d: ProblemData) -> float:
+    r"""The LP solvers' primal feasibility tolerance (scaled) for household ``d``:
+    :math:`\min(10^{-7}, \max(10^{-10}, 10^{-4} \min_a |f_a| / W))` over the accounts'
+    nonzero fixed flows :math:`f_a`; :data:`FEASIBILITY` without flows."""
+    flows = np.abs(d.flow[d.flow != 0])
+    if not len(flows):
+        return FEASIBILITY
+    need = FLOW_ACCURACY * float(flows.min()) / d.scale
+    return float(np.clip(need, MIN_FEASIBILITY, FEASIBILITY))
 
 
 @dataclass
@@ -178,7 +198,9 @@ class HouseholdModel:
             try:
                 with warnings.catch_warnings():  # "may be inaccurate": the status says so
                     warnings.simplefilter("ignore", UserWarning)
-                    problem.solve(solver=solver, **_options(solver, self.large))
+                    problem.solve(
+                        solver=solver, **_options(solver, self.large, self.feasibility)
+                    )
             except cp.error.SolverError as exc:
                 last_error = exc
                 self.log.append(SolveRecord(name, solver, "error", time.perf_counter() - start))
@@ -192,6 +214,10 @@ class HouseholdModel:
         if last_error is not None and not self.log:
             raise SolverError(f"every solver failed: {last_error}")
         return str(problem.status) if problem.status else "solver_error"
+
+    @property
+    def feasibility(self) -> float:
+        return feasibility_tolerance(self.data)
 
     @property
     def large(self) -> bool:
@@ -236,14 +262,21 @@ def _silence_highs_banner() -> None:
 _silence_highs_banner()
 
 
-def _options(solver: str, large: bool = False) -> dict[str, object]:
+def _options(
+    solver: str, large: bool = False, feasibility: float = FEASIBILITY
+) -> dict[str, object]:
     """Solver options. HiGHS's interior point method (with crossover, so the answer is still a
     vertex) on large LPs: on the benchmark's 100,000-lot household the dual simplex took 68 s on
-    the last cost LP where the IPM took 9 s (docs/performance.md)."""
+    the last cost LP where the IPM took 9 s (docs/performance.md). HiGHS's primal feasibility
+    tolerance is :func:`feasibility_tolerance` (its default, 1e-7, unless a small cash flow
+    needs it tighter)."""
     if solver == "CLARABEL":
         return {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
-    if solver == "HIGHS" and large:
-        return {"highs_options": {"solver": "ipm"}}
+    if solver == "HIGHS":
+        options: dict[str, object] = {"solver": "ipm"} if large else {}
+        if feasibility < FEASIBILITY:
+            options["primal_feasibility_tolerance"] = feasibility
+        return {"highs_options": options} if options else {}
     return {}
 
 

@@ -1,20 +1,27 @@
 """From the solver's numbers to a :class:`Plan` people can act on.
 
-This is the edge where money is rounded: trades to cents (whole-share trades to shares × price),
-each account's cash after the plan recomputed from the rounded trades, so that every account's
-trades net exactly to its own cash flow. The tax reported is the exact ``tax/`` judge applied to
-the rounded lot sales, wash sales included, not the optimizer's stand-in.
+This is the edge where money is rounded, by the rule of :mod:`householder.plan.rounding`: sells in
+shares where the price is known (never more than held, lots summing exactly to the sale), dollars
+= shares × price to the cent, buys to the cent (whole-share buys shares × price), and each
+account's cash after the plan recomputed from the rounded trades, so that every account's trades
+net exactly to its own cash flow and no cash goes below zero. The tax reported is the exact
+``tax/`` judge applied to the rounded lot sales, wash sales included, not the optimizer's
+stand-in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
+from householder.errors import PlanError
 from householder.model.book import Book
 from householder.optimize.data import ProblemData
+from householder.optimize.model import feasibility_tolerance
 from householder.optimize.solve import Solution
+from householder.plan import rounding
 from householder.plan.reasons import Reasons
 from householder.plan.result import (
     AccountPlan,
@@ -40,69 +47,274 @@ DUST = 0.05
 """Dollars: a fractional trade below this is solver noise, dropped (its cents go to the
 account's largest trade)."""
 
+CASH_NOISE = 10.0
+"""Cash the solver leaves in an account below this many times its feasibility tolerance (in
+dollars: the tolerance times the household value) is its noise, not a choice: it is invested
+with the account's largest fractional buy."""
+
 
 @dataclass
 class RoundedTrades:
+    """The trades as a broker is told them (:mod:`householder.plan.rounding`): dollars per
+    pair and lot (to the cent), cash per account, and the share counts where a price is
+    known."""
+
     buys: np.ndarray
     sells: np.ndarray
     lot_sells: np.ndarray
+    """Proceeds per lot; a pair's lots add up to its sell exactly."""
     cash: np.ndarray
+    sell_shares: dict[int, Decimal] = field(default_factory=dict)
+    """Shares sold per pair (where the price is known); its lots' shares add up to it."""
+    buy_shares: dict[int, Decimal] = field(default_factory=dict)
+    """Shares bought per whole-share pair."""
+    lot_shares: dict[int, Decimal] = field(default_factory=dict)
+    """Shares sold per lot."""
+    held_shares: dict[int, Decimal] = field(default_factory=dict)
+    """Shares held before the trades per pair (where the price is known)."""
 
 
 def round_trades(sol: Solution) -> RoundedTrades:
-    """Trades to cents; whole-share trades to shares × price; cash recomputed per account.
+    """The solver's trades as a broker takes them, by the rule of
+    :mod:`householder.plan.rounding`: sells in shares (rounded down, a whole holding or lot
+    exactly its shares, lots summing exactly to the sale) where the price is known, dollars
+    = shares × price to the cent; buys to the cent (whole-share buys: shares × price); each
+    account's cash recomputed from the rounded trades, never below zero."""
+    return _Rounder(sol).run()
 
-    The rounding residue of an account goes to its largest fractional trade so that cash after
-    equals the solver's cash to the cent (never negative)."""
-    d = sol.data
-    buys = np.round(sol.buys, 2)
-    sells = np.round(sol.sells, 2)
-    lot_sells = np.round(sol.lot_sells, 2)
-    for p in np.flatnonzero(d.whole):
-        price = d.price[p]
-        buys[p] = round(round(sol.buys[p] / price) * price, 2)
-        left = (d.x0[p] - sol.sells[p]) / price
-        sold = sol.sells[p] / price
-        if sol.sells[p] >= d.x0[p] - CENT / 2:  # the whole position, fractional shares included
-            sells[p] = round(d.x0[p], 2)
-        elif abs(left - round(left)) < 1e-6 < abs(sold - round(sold)):
-            # the fractional part of the position goes, whole shares stay
-            sells[p] = round(d.x0[p] - round(left) * price, 2)
-        else:
-            sells[p] = round(round(sol.sells[p] / price) * price, 2)
-    # a solver's tolerance may sell a hair more than is held: never more than the position
-    np.minimum(sells, np.round(d.x0, 2), out=sells)
-    if d.n_lots:
-        np.minimum(lot_sells, np.round(d.lot_value, 2), out=lot_sells)
-    # dust: fractional trades under DUST dollars are solver noise, not advice
-    fractional = ~d.whole
-    buys[fractional & (buys < DUST)] = 0.0
-    sells[fractional & (sells < DUST)] = 0.0
-    if d.n_lots:
-        lot_sells[sells[d.lot_pair] == 0.0] = 0.0
-    lots_of = _LotsByPair(d) if d.n_lots else None
-    _match_lots(d, sells, lot_sells, lots_of=lots_of)
-    cash = np.zeros(len(d.accounts))
-    for a in range(len(d.accounts)):
-        pairs = np.flatnonzero(d.pair_account == a).tolist()
-        want = max(round(float(sol.cash[a]), 2), 0.0)
-        have = round(d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2)
-        residue = round(have - want, 2)  # > 0: cash left over; < 0: overspent
-        fractional_buys = [p for p in pairs if buys[p] > 0 and not d.whole[p]]
-        fractional_sells = [p for p in pairs if sells[p] > 0 and not d.whole[p]]
-        if residue and fractional_buys:
-            big = max(fractional_buys, key=lambda q: buys[q])
-            buys[big] = round(max(buys[big] + residue, 0.0), 2)
-        elif residue and fractional_sells:
-            big = max(fractional_sells, key=lambda q: sells[q])
-            sells[big] = round(min(max(sells[big] - residue, 0.0), d.x0[big]), 2)
-            _match_lots(d, sells, lot_sells, only=big, lots_of=lots_of)
-        cash[a] = round(
-            d.cash0[a] + sol.contributions[a] + sells[pairs].sum() - buys[pairs].sum(), 2
+
+class _Rounder:
+    def __init__(self, sol: Solution) -> None:
+        self.sol = sol
+        d = self.d = sol.data
+        self.lots_of = _LotsByPair(d) if d.n_lots else None
+        self.rt = RoundedTrades(
+            np.zeros(d.n_pairs), np.zeros(d.n_pairs), np.zeros(d.n_lots),
+            np.zeros(len(d.accounts)),
         )
-    buys[buys < CENT / 2] = 0.0
-    sells[sells < CENT / 2] = 0.0
-    return RoundedTrades(buys, sells, lot_sells, cash)
+        self.lot_held: dict[int, Decimal] = {}
+        """Shares each lot holds, as the file gives them."""
+        self.lot_cost: dict[int, float] = {}
+        for p in range(d.n_pairs):
+            self._held(p)
+
+    # -- what is held ---------------------------------------------------------------------------
+    def _held(self, p: int) -> None:
+        d, rt = self.d, self.rt
+        if np.isnan(d.price[p]):
+            return
+        pos = d.book.accounts[d.pair_account[p]].position(d.pair_fund[p])
+        if pos is None:
+            rt.held_shares[p] = rounding.ZERO
+            return
+        idx = self.lots_of(p) if self.lots_of is not None else np.zeros(0, dtype=int)
+        if len(idx):
+            priced = [lot for lot in pos.lots if lot.value > 0]
+            if len(priced) == len(idx) and all(lot.shares is not None for lot in priced):
+                for i, lot in zip(idx.tolist(), priced, strict=True):
+                    self.lot_held[i] = rounding.exact(float(lot.shares or 0.0))
+                    self.lot_cost[i] = lot.cost
+        if pos.lots and all(lot.shares is not None for lot in pos.lots):
+            # the lots' shares summed exactly (the float sum may end in ...00000001)
+            rt.held_shares[p] = sum(
+                (rounding.exact(float(lot.shares or 0.0)) for lot in pos.lots), rounding.ZERO
+            )
+        elif pos.shares is not None:
+            rt.held_shares[p] = rounding.exact(pos.shares)
+
+    # -- the rule -------------------------------------------------------------------------------
+    def run(self) -> RoundedTrades:
+        d, sol, rt = self.d, self.sol, self.rt
+        for p in np.flatnonzero(sol.buys > 0).tolist():
+            if d.whole[p]:
+                self._set_buy(p, rounding.shares_nearest(sol.buys[p] / d.price[p], True))
+            else:
+                amount = rounding.cents(sol.buys[p])
+                rt.buys[p] = float(amount) if amount >= DUST else 0.0
+        for p in np.flatnonzero(sol.sells > 0).tolist():
+            if p in rt.held_shares:
+                shares = self._shares_to_sell(p)
+                if shares > 0 and (d.whole[p] or rounding.dollars(shares, d.price[p]) >= DUST):
+                    self._set_sell(p, shares)
+            else:  # a fund without a price: traded in dollars
+                amount = min(rounding.cents(sol.sells[p]), rounding.cents(d.x0[p]))
+                rt.sells[p] = float(amount) if amount >= DUST else 0.0
+        for a in range(len(d.accounts)):
+            self._settle_cash(a)
+        return rt
+
+    def _shares_to_sell(self, p: int) -> Decimal:
+        """The share count of the solver's sale of pair ``p``: all of it when the solver sells
+        the position, else rounded to the fund's precision (whole shares: the nearest, or the
+        fractional remainder alone; fractional: down), never more than is held."""
+        d, sol = self.d, self.sol
+        held = self.rt.held_shares[p]
+        price = d.price[p]
+        if sol.sells[p] >= d.x0[p] - CENT / 2:
+            return held
+        sold = sol.sells[p] / price
+        idx = self.lots_of(p).tolist() if self.lots_of is not None else []
+        if not d.whole[p] and idx and all(i in self.lot_held for i in idx):
+            # a taxable sale is its lots': each sold whole or rounded down
+            return min(sum((self._lot_take(i) for i in idx), rounding.ZERO), held)
+        if not d.whole[p]:
+            return rounding.shares_down(sold, False, held)
+        left = (d.x0[p] - sol.sells[p]) / price
+        if abs(left - round(left)) < 1e-6 < abs(sold - round(sold)):
+            # the fractional part of the position goes, whole shares stay
+            return max(held - Decimal(round(left)), rounding.ZERO)
+        return min(rounding.shares_nearest(sold, True), held)
+
+    def _set_buy(self, p: int, shares: Decimal) -> None:
+        rt = self.rt
+        if shares > 0:
+            rt.buy_shares[p] = shares
+            rt.buys[p] = float(rounding.dollars(shares, self.d.price[p]))
+        else:
+            rt.buy_shares.pop(p, None)
+            rt.buys[p] = 0.0
+
+    def _set_sell(self, p: int, shares: Decimal) -> None:
+        """Sell ``shares`` of pair ``p``: dollars = shares × price to the cent, spread over its
+        lots so that their shares and proceeds add up exactly."""
+        d, rt = self.d, self.rt
+        price = d.price[p]
+        rt.sell_shares[p] = shares
+        amount = rounding.dollars(shares, price)
+        rt.sells[p] = float(amount)
+        idx = self.lots_of(p).tolist() if self.lots_of is not None else []
+        if not idx:
+            return
+        if any(i not in self.lot_held for i in idx):  # no share counts: spread the dollars
+            _match_lots(d, rt.sells, rt.lot_sells, only=p, lots_of=self.lots_of)
+            return
+        takes = self._lot_takes(idx, shares)
+        proceeds = {i: rounding.dollars(takes[i], price) for i in idx}
+        residue = amount - sum(proceeds.values(), rounding.ZERO)
+        if residue and shares > 0:
+            biggest = max(idx, key=lambda i: (takes[i], -i))
+            proceeds[biggest] += residue
+        for i in idx:
+            rt.lot_shares[i] = takes[i]
+            rt.lot_sells[i] = float(proceeds[i])
+            if not takes[i]:
+                rt.lot_shares.pop(i)
+
+    def _lot_take(self, i: int) -> Decimal:
+        """The solver's sale of lot ``i`` in shares: all of it when it sells the lot (to half a
+        cent), else rounded down."""
+        d, sol = self.d, self.sol
+        held = self.lot_held[i]
+        if sol.lot_sells[i] > 0 and sol.lot_sells[i] >= d.lot_value[i] - CENT / 2:
+            return held
+        return rounding.shares_down(sol.lot_sells[i] / d.price[d.lot_pair[i]], False, held)
+
+    def _lot_takes(self, idx: list[int], shares: Decimal) -> dict[int, Decimal]:
+        """Shares from each lot: the solver's choice rounded down (a lot it sells whole,
+        whole), then the rest of ``shares`` from the lots it sold most, within what each
+        holds."""
+        sol = self.sol
+        takes = {i: self._lot_take(i) for i in idx}
+        residue = shares - sum(takes.values(), rounding.ZERO)
+        preferred = sorted(idx, key=lambda i: (-sol.lot_sells[i], i))
+        if residue > 0:
+            for i in preferred:
+                room = self.lot_held[i] - takes[i]
+                step = min(room, residue)
+                takes[i] += step
+                residue -= step
+                if not residue:
+                    break
+        elif residue < 0:
+            # take back from partly sold lots first (lots sold whole stay whole), most first
+            order = sorted(idx, key=lambda i: (takes[i] == self.lot_held[i], -takes[i], i))
+            for i in order:
+                step = min(takes[i], -residue)
+                takes[i] -= step
+                residue += step
+                if not residue:
+                    break
+        return takes
+
+    # -- cash -----------------------------------------------------------------------------------
+    def _settle_cash(self, a: int) -> None:
+        """Cash after = cash before + flow + sells − buys, from the rounded trades: the
+        solver's cash where it chose cash, the residue in the largest fractional buy; never
+        below zero (a buy trimmed, or a sale raised)."""
+        d, sol, rt = self.d, self.sol, self.rt
+        pairs = np.flatnonzero(d.pair_account == a).tolist()
+        noise = CASH_NOISE * feasibility_tolerance(d) * d.scale
+        want = rounding.cents(float(sol.cash[a])) if sol.cash[a] > max(noise, CENT) else (
+            rounding.ZERO)
+        residue = self._cash(a, pairs) - want
+        fractional_buys = [p for p in pairs if rt.buys[p] > 0 and not d.whole[p]]
+        if residue and fractional_buys:
+            big = max(fractional_buys, key=lambda q: (rt.buys[q], -q))
+            rt.buys[big] = float(max(rounding.exact(rt.buys[big]) + residue, rounding.ZERO))
+        have = self._cash(a, pairs)
+        if have < 0:
+            self._trim_buys(pairs, -have)
+            have = self._cash(a, pairs)
+        if have < 0:
+            self._raise_cash(pairs, -have)
+            have = self._cash(a, pairs)
+        if have < 0:
+            raise PlanError(
+                f"account {d.accounts[a]}: the rounded trades leave ${have:,.2f} of cash; "
+                "no trade could be trimmed or raised to cover it (please report this household)"
+            )
+        rt.cash[a] = float(have) + 0.0  # never -0.0
+
+    def _cash(self, a: int, pairs: list[int]) -> Decimal:
+        d, rt = self.d, self.rt
+        start = rounding.exact(float(d.cash0[a])) + rounding.exact(float(self.sol.contributions[a]))
+        moved = sum((rounding.exact(rt.sells[p]) - rounding.exact(rt.buys[p]) for p in pairs),
+                    rounding.ZERO)
+        return (start + moved).quantize(rounding.CENT)
+
+    def _trim_buys(self, pairs: list[int], deficit: Decimal) -> None:
+        """Buy less by ``deficit`` dollars: the largest fractional buys first, then whole-share
+        buys a share at a time, the dearest first."""
+        d, rt = self.d, self.rt
+        for p in sorted((q for q in pairs if rt.buys[q] > 0 and not d.whole[q]),
+                        key=lambda q: (-rt.buys[q], q)):
+            cut = min(rounding.exact(rt.buys[p]), deficit)
+            rt.buys[p] = float(rounding.exact(rt.buys[p]) - cut)
+            deficit -= cut
+            if not deficit:
+                return
+        for p in sorted((q for q in pairs if q in rt.buy_shares),
+                        key=lambda q: (-d.price[q], q)):
+            while deficit > 0 and rt.buy_shares.get(p, rounding.ZERO) > 0:
+                before = rounding.exact(rt.buys[p])
+                self._set_buy(p, rt.buy_shares[p] - 1)
+                deficit -= before - rounding.exact(rt.buys[p])
+            if deficit <= 0:
+                return
+
+    def _raise_cash(self, pairs: list[int], need: Decimal) -> None:
+        """Sell more by at least ``need`` dollars from the account's sales that have room:
+        fractional ones first (the largest), then whole-share ones a share at a time."""
+        d, rt = self.d, self.rt
+        selling = [p for p in pairs if rt.sells[p] > 0 or self.sol.sells[p] > 0]
+        for p in sorted(selling, key=lambda q: (bool(d.whole[q]), -rt.sells[q], q)):
+            if need <= 0:
+                return
+            if p not in rt.held_shares:  # in dollars
+                room = rounding.cents_down(d.x0[p]) - rounding.exact(rt.sells[p])
+                step = max(min(room, need), rounding.ZERO)
+                rt.sells[p] = float(rounding.exact(rt.sells[p]) + step)
+                need -= step
+                continue
+            held = rt.held_shares[p]
+            sold = rt.sell_shares.get(p, rounding.ZERO)
+            if sold >= held:
+                continue
+            price = rounding.exact(d.price[p])
+            extra = rounding.shares_up(need / price, bool(d.whole[p]))
+            before = rounding.exact(rt.sells[p])
+            self._set_sell(p, min(sold + extra, held))
+            need -= rounding.exact(rt.sells[p]) - before
 
 
 class _LotsByPair:
@@ -155,28 +367,38 @@ def exact_tax(
     lots = {
         (a.id, p.fund, lot.id): lot for a in book.accounts for p in a.positions for lot in p.lots
     }
-    sold = np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else []
+    sold_lots = set(np.flatnonzero(rt.lot_sells > 0).tolist() if d.n_lots else [])
+    sold_lots |= {i for i, shares in rt.lot_shares.items() if shares > 0}
+    sold = sorted(sold_lots)  # a few shares may bring less than a cent: still sold
     sales: list[Sale] = []
+    counted: dict[int, bool] = {}
     for i in sold:
         p = int(d.lot_pair[i])
         acct_id = d.accounts[d.pair_account[p]]
         lot = lots[(acct_id, d.pair_fund[p], d.lot_ids[i])]
         proceeds = float(rt.lot_sells[i])
-        frac = proceeds / lot.value
-        shares = lot.shares * frac if lot.shares is not None else None
-        # cost to the cent, as a 1099-B reports it (proceeds are already in cents)
+        if i in rt.lot_shares and lot.shares:
+            frac = float(rt.lot_shares[i] / rounding.exact(lot.shares))
+            shares: float | None = float(rt.lot_shares[i])
+        else:  # no share count (a test's hand-made trades): the lot's share of the dollars
+            frac = proceeds / lot.value
+            shares = lot.shares * frac if lot.shares is not None else None
+        counted[i] = i in rt.lot_shares
+        # the cost of the part sold, to the cent like every dollar of the plan and a 1099-B
+        # (unrounded, a sale at no gain could show a loss of 1e-14 that a wash sale matches)
+        cost = round(lot.cost * frac, 2) if frac < 1 else lot.cost
         sales.append(
             Sale(acct_id, "taxable", d.pair_fund[p], book.as_of, shares if shares else proceeds,
-                 proceeds, round(lot.cost * frac, 2), lot_id=lot.id, acquired=lot.acquired)
+                 proceeds, cost, lot_id=lot.id, acquired=lot.acquired)
         )
     purchases: list[Purchase] = []
     for p in np.flatnonzero(rt.buys > 0).tolist():
         acct = book.accounts[d.pair_account[p]]
         price = d.price[p]
-        shares = rt.buys[p] / price if not np.isnan(price) else rt.buys[p]
+        bought = rt.buys[p] / price if not np.isnan(price) else rt.buys[p]
         purchases.append(
-            Purchase(acct.id, account_kind(acct), d.pair_fund[p], book.as_of, float(shares),
-                     float(rt.buys[p]))
+            Purchase(acct.id, account_kind(acct), d.pair_fund[p], book.as_of,
+                     float(rt.buy_shares.get(p, bought)), float(rt.buys[p]))
         )
     # recent lots under their own ids: the judge takes what the plan sells of a lot out of its
     # replacement shares (the sold shares are not their own replacement)
@@ -193,12 +415,10 @@ def exact_tax(
     lot_lines: dict[int, LotLine] = {}
     for i, judged in zip(sold, verdict.sales, strict=True):
         sale = judged.sale
-        shares = None if lots[(sale.account_id, sale.security, sale.lot_id)].shares is None else (
-            round(sale.shares, 6)
-        )
+        exact_shares = lots[(sale.account_id, sale.security, sale.lot_id)].shares is not None
         lot_lines[i] = LotLine(
             id=sale.lot_id,
-            shares=shares,
+            shares=(sale.shares if counted[i] else round(sale.shares, 6)) if exact_shares else None,
             cost=round(sale.cost, 2),
             proceeds=round(sale.proceeds, 2),
             gain=round(sale.gain, 2),
@@ -283,6 +503,13 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     tax_summary = tax_summary.model_copy(update={"surrogate_tax": round(sol.surrogate_tax, 2)})
     x_after = d.x0 + rt.buys - rt.sells
     x_after[np.abs(x_after) < CENT / 2 + 1e-9] = 0.0  # a position sold in full leaves no dust
+    shares_after: dict[int, Decimal] = {}
+    for p, held in rt.held_shares.items():
+        shares_after[p] = held - rt.sell_shares.get(p, rounding.ZERO) + rt.buy_shares.get(
+            p, rounding.ZERO)
+        if rt.sell_shares.get(p, rounding.ZERO) >= held and p not in rt.buy_shares:
+            # every share sold: nothing is left, whatever the cent the file's value gave
+            x_after[p] = 0.0 if rt.buys[p] == 0 else x_after[p]
     exp_before = d.facts.exposure_before
     exp_after = d.exposure_of(x_after, rt.cash)
     tot_b, tot_a = exp_before.sum(), exp_after.sum()
@@ -312,9 +539,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                 if amount <= 0:
                     continue
                 price = d.price[p]
-                shares = round(amount / price, 6) if d.whole[p] else None
-                if shares is not None and action == "sell" and x_after[p] < CENT:
-                    shares = round(d.x0[p] / price, 6)  # all of it: the shares held, not cents
+                counted = rt.sell_shares if action == "sell" else rt.buy_shares
+                shares = float(counted[p]) if d.whole[p] and p in counted else None
                 lots = (
                     [lot_lines[i] for i in lots_of(p).tolist() if i in lot_lines]
                     if action == "sell" and lots_of is not None
@@ -337,9 +563,10 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
             HoldingAfter(
                 fund=d.pair_fund[p],
                 value=round(float(x_after[p]), 2),
-                shares=None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6),
+                shares=float(shares_after[p]) if p in shares_after
+                else None if np.isnan(d.price[p]) else round(x_after[p] / d.price[p], 6),
             )
-            for p in pairs
+            for p in pairs.tolist()
             if x_after[p] > 0.005
         ]
         accounts.append(

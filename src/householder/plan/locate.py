@@ -16,6 +16,7 @@ and the yearly benefit is :math:`(V_{located}/V_{uniform})^{1/H} - 1`, in basis 
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -193,6 +194,9 @@ def sweep_values(spec: str) -> tuple[str, list[float]]:
         raise InputError(
             f"--sweep {spec!r}: write name=start:stop:step, e.g. retirement_rate=0.12:0.37:0.05"
         ) from None
+    if not all(math.isfinite(x) for x in (start, stop, step)):
+        raise InputError(f"--sweep {spec!r}: start, stop and step must be finite numbers, "
+                         "e.g. retirement_rate=0.12:0.37:0.05")
     if step <= 0 or stop < start:
         raise InputError(f"--sweep {spec!r}: step must be > 0 and stop ≥ start")
     n = int((stop - start) / step + 1e-9) + 1

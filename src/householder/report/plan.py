@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from householder.plan.result import Plan
+from householder.plan.rounding import number_text
 from householder.report.common import Block, Message, Styled, Table, money, note, pct, points
 
 CSV_HEADERS = ["account", "fund", "action", "amount", "shares", "price", "lots", "reason"]
@@ -14,7 +15,7 @@ def trade_rows(plan: Plan) -> list[list[str]]:
     for acct in plan.accounts:
         for t in acct.trades:
             lots = " ".join(
-                f"{lot.id}:{lot.shares:g}"
+                f"{lot.id}:{number_text(lot.shares)}"
                 if lot.shares is not None
                 else f"{lot.id}:${lot.proceeds:.2f}"
                 for lot in t.lots
@@ -25,8 +26,8 @@ def trade_rows(plan: Plan) -> list[list[str]]:
                     t.fund,
                     t.action,
                     f"{t.amount:.2f}",
-                    "" if t.shares is None else f"{t.shares:g}",
-                    "" if t.price is None else f"{t.price:g}",
+                    "" if t.shares is None else number_text(t.shares),
+                    "" if t.price is None else number_text(t.price),
                     lots,
                     t.reason,
                 ]
@@ -70,7 +71,7 @@ def plan_tables(plan: Plan) -> list[Table]:
                     action,
                     t.fund,
                     money(t.amount),
-                    "" if t.shares is None else f"{t.shares:g}",
+                    "" if t.shares is None else number_text(t.shares),
                     lots,
                     t.reason,
                 ]
