@@ -47,19 +47,26 @@ def emptied(book: Book) -> Book:
 
 TAX_SETTINGS = ("retirement_rate", "ordinary_rate", "long_term_rate")
 POLICY_SETTINGS = ("horizon_years",)
+LOCATION_SETTINGS = ("sold_at_horizon", "risk_adjusted")
+"""``policy.location``'s assumptions (``risk_adjusted``: 0 or 1)."""
 CLASS_SETTINGS = ("return", "yield")
 
 
 def with_setting(book: Book, name: str, value: float) -> Book:
     """``book`` with one assumption changed: a tax rate (``retirement_rate``, ``ordinary_rate``,
-    ``long_term_rate``), ``horizon_years``, or a class's ``return.<class>`` or
-    ``yield.<class>``."""
+    ``long_term_rate``), ``horizon_years``, the location model's ``sold_at_horizon`` or
+    ``risk_adjusted`` (0 or 1), or a class's ``return.<class>`` or ``yield.<class>``."""
     household = book.household
     if name in TAX_SETTINGS:
         tax = _revalidated(household.tax, name, value)
         return dataclasses.replace(book, household=household.model_copy(update={"tax": tax}))
     if name in POLICY_SETTINGS:
         policy = _revalidated(household.policy, name, round(value))
+        return dataclasses.replace(book, household=household.model_copy(update={"policy": policy}))
+    if name in LOCATION_SETTINGS:
+        given: float | bool = value if name == "sold_at_horizon" else bool(round(value))
+        location = _revalidated(household.policy.location, name, given)
+        policy = household.policy.model_copy(update={"location": location})
         return dataclasses.replace(book, household=household.model_copy(update={"policy": policy}))
     field, _, class_id = name.partition(".")
     if field in CLASS_SETTINGS and class_id:
@@ -76,7 +83,8 @@ def with_setting(book: Book, name: str, value: float) -> Book:
         )
         taxonomy = Taxonomy({**book.taxonomy.classes, class_id: info})
         return dataclasses.replace(book, taxonomy=taxonomy)
-    settable = [*TAX_SETTINGS, *POLICY_SETTINGS, *(f"{f}.<class>" for f in CLASS_SETTINGS)]
+    settable = [*TAX_SETTINGS, *POLICY_SETTINGS, *LOCATION_SETTINGS,
+                *(f"{f}.<class>" for f in CLASS_SETTINGS)]
     raise InputError(f"--sweep {name!r}: sweepable settings are {', '.join(settable)}")
 
 
