@@ -19,6 +19,7 @@ strategy spanning $1 to $1e9.
 from __future__ import annotations
 
 import json
+import math
 import random
 from decimal import Decimal
 from typing import Any
@@ -278,9 +279,10 @@ def households(draw: st.DrawFn) -> dict[str, Any]:
             "holdings": [{"fund": t, "shares": shares()} for t in held],
         })
     weights = draw(st.lists(st.integers(0, 10), min_size=n_funds, max_size=n_funds).filter(sum))
-    pct = [round(100 * w / sum(weights), 2) for w in weights]
+    # weights to the hundredth, rounded down so the last (the rest) is never below 0
+    pct = [math.floor(10_000 * w / sum(weights)) / 100 for w in weights]
     pct[-1] = round(100 - sum(pct[:-1]), 2)
-    target = {classes[i]: p for i, p in enumerate(pct) if p}
+    target = {classes[i]: p for i, p in enumerate(pct) if p > 0}
     if sum(target.values()) != 100:
         target[next(iter(target))] += round(100 - sum(target.values()), 2)
     return {"name": "Drawn", "as_of": "2024-12-31", "tax": {"ordinary_rate": "24%"},

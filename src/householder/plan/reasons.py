@@ -87,6 +87,9 @@ class Reasons:
         self.d = d
         self.buys, self.sells = buys, sells
         self.holdings_after, self.cash_after = holdings_after, cash_after
+        self.flows = cash_after - d.cash0 - np.bincount(
+            d.pair_account, weights=sells - buys, minlength=len(d.accounts)
+        )
         self.exposure = d.exposure.toarray()
         self.cash_exposure = d.cash_exposure.toarray()
         self.location = d.location
@@ -199,7 +202,11 @@ class Reasons:
         """Per class, the share of each same-direction move that the household's net change
         needs: :math:`|n_k| / \\sum_{c_k \\parallel n_k} |c_k|` (at most 1)."""
         d = self.d
-        net = d.exposure_of(self.holdings_after, self.cash_after) - d.facts.exposure_before
+        # before: today's holdings with the cash flow (new money in, a withdrawal's raised) as
+        # cash, so that investing new money counts by where it goes, not that it arrives
+        flows = np.asarray(self.flows, dtype=float)
+        before = d.exposure_of(d.x0, d.cash0 + flows)
+        net = d.exposure_of(self.holdings_after, self.cash_after) - before
         along = np.zeros(len(d.classes))
         for pair in self.pairs:
             c = self._move(pair)
@@ -240,11 +247,11 @@ class Reasons:
 
     def _cause(self, p: int, action: str, b: TradeBenefit) -> str:
         moved = sum(pair.amount for pair in b.pairs)
-        if b.drift_closed >= DRIFT_MIN and b.drift_closed >= 0.5 * moved:
-            return "drift"
         flows = self.d.scenario.flows or self.d.scenario.free_flow_accounts
         if flows and all(pair.sell is None or pair.buy is None for pair in b.pairs):
             return "new money" if action == "buy" else "withdrawal"
+        if b.drift_closed >= DRIFT_MIN and b.drift_closed >= 0.5 * moved:
+            return "drift"
         fees = b.fees_per_year * self.horizon
         location = b.location_value / self.discount
         if max(fees, location) <= 0:
@@ -284,10 +291,16 @@ class Reasons:
                 f"{cls} is {abs(before) * 100:.2f} points {side} target; closes "
                 f"${benefit.drift_closed:,.2f} of drift{tax_part}"
             )
-        if benefit.cause == "new money":
-            return f"new money: {cls} keeps the household closest to target{tax_part}"
-        if benefit.cause == "withdrawal":
-            return f"the withdrawal: {cls} keeps the household closest to target{tax_part}"
+        if benefit.cause in ("new money", "withdrawal"):
+            money = "new money goes here" if action == "buy" else "the withdrawal comes from here"
+            after = self.after.get(cls, 0.0)
+            where = (
+                f"{cls} is {abs(after) * 100:.2f} points {'over' if after > 0 else 'under'} "
+                "target after the trades" if abs(after) >= 5e-5 else f"{cls} is on target after it"
+            )
+            return (
+                f"{money}: closes ${benefit.drift_closed:,.2f} of drift ({where}){tax_part}"
+            )
         if benefit.cause == "fees":
             saves = f"saves ${benefit.fees_per_year:,.2f} a year"
             other = self._counterpart(p, action)
@@ -320,6 +333,15 @@ class Reasons:
             return None
         pair = max(b.pairs, key=lambda x: x.amount)
         return pair.buy if action == "sell" else pair.sell
+
+    @cached_property
+    def after(self) -> dict[str, float]:
+        """How far each class is from target after the plan, as a fraction."""
+        d = self.d
+        y = d.exposure_of(self.holdings_after, self.cash_after)
+        total = float(y.sum())
+        frac = y / total if total else y
+        return {c: float(frac[k] - d.target[k]) for k, c in enumerate(d.classes)}
 
     @cached_property
     def before(self) -> dict[str, float]:
