@@ -276,3 +276,13 @@ def test_unknown_basis_zero_on_the_29th_of_february() -> None:
     assert position is not None
     (lot,) = position.lots
     assert lot.acquired == date(2022, 2, 28) and lot.cost == 0 and lot.value == 1000
+
+
+def test_an_identical_group_may_name_a_catalog_fund_the_household_does_not_hold() -> None:
+    """A group names funds the household may never hold (VOO beside its VTI); a catalog fund is
+    known wherever it is named."""
+    data = base(put("policy", {"substantially_identical": [["VTI", "VOO"]]}))
+    assert build_book(data).household.policy.substantially_identical == [["VTI", "VOO"]]
+    assert paths(base(put("policy", {"substantially_identical": [["VTI", "VOOO"]]}))) == [
+        "policy.substantially_identical[0][1]"
+    ]

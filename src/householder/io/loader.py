@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,13 +114,15 @@ def _stand_in_account(path: str) -> dict[str, Any]:
     return {"id": path, "type": AccountType.TAXABLE.value, "menu": []}
 
 
-@dataclass
 class _Parsed:
-    household: Household | None
-    """None when a required part failed that no stand-in replaces."""
-    problems: list[Problem] = field(default_factory=list)
-    set_aside: list[str] = field(default_factory=list)
-    """Paths of the parts dropped or replaced: later problems inside them are echoes."""
+    """What the salvage made of the file."""
+
+    def __init__(self) -> None:
+        self.household: Household | None = None
+        """None when a required part failed that no stand-in replaces."""
+        self.problems: list[Problem] = []
+        self.set_aside: list[str] = []
+        """Paths of the parts dropped or replaced: later problems inside them are echoes."""
 
 
 def _parse_salvaging(data: Mapping[str, Any]) -> _Parsed:
@@ -143,7 +144,7 @@ def _parse_salvaging(data: Mapping[str, Any]) -> _Parsed:
     # salvaging needs (it deletes failing parts) waits for the first problem
     current: dict[str, Any] = dict(data)
     copied = False
-    parsed = _Parsed(None)
+    parsed = _Parsed()
     problems, set_aside = parsed.problems, parsed.set_aside
     skip_sums = False
     # exactly one of target and glide: reported here with its path (the model's own check

@@ -10,7 +10,6 @@ so every rule can read what it needs; a :class:`Book` is made only when no rule 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import MINYEAR, date
 from typing import Any
 
@@ -25,23 +24,45 @@ NEW_CLASS_INHERITS_NOT = frozenset({"id", "parent", "name"})
 """Fields a new class does not take from its parent."""
 
 
-@dataclass(frozen=True)
 class Resolved:
-    """Everything the rules read and the :class:`Book` is made of."""
+    """Everything the rules read and the :class:`Book` is made of. (A plain class: a
+    dataclass costs start-up time.)"""
 
-    household: Household
-    taxonomy: Taxonomy
-    funds: dict[str, FundInfo]
-    """The universe's funds that could be resolved (known, described, their classes known)."""
-    prices: dict[str, float]
-    price_sources: dict[str, str]
-    """Where each price comes from: ``prices.VTI``, or the first holding that gives it
-    (``accounts[0].holdings[1]``), which later holdings must agree with."""
-    price_paths: dict[str, str]
-    """Where a price taken from a holding is written (``….price``, or the holding when it is
-    value / shares)."""
-    accounts: tuple[AccountBook, ...]
-    notes: tuple[str, ...]
+    __slots__ = ("accounts", "catalog", "fund_rows", "funds", "household", "listed", "notes",
+                 "price_paths", "price_sources", "priced", "prices", "taxonomy")
+
+    def __init__(
+        self,
+        household: Household,
+        taxonomy: Taxonomy,
+        funds: FundTable,
+        prices: PriceTable,
+        accounts: tuple[AccountBook, ...],
+        notes: tuple[str, ...],
+    ) -> None:
+        self.household = household
+        self.taxonomy = taxonomy
+        self.catalog = funds.catalog
+        """The bundled fund catalog by ticker."""
+        self.listed = funds.listed
+        """Ticker → (index, entry) under ``funds:`` (a ticker listed twice: its last entry)."""
+        self.fund_rows = funds.rows
+        """Every fund of the universe that is listed or in the catalog → its catalog row with
+        its ``funds:`` entry merged in, in the order the file names them."""
+        self.funds = funds.resolved
+        """The universe's funds that could be resolved (known, described, their classes
+        known)."""
+        self.priced = prices.priced
+        """Every holding that gives a price (:func:`priced_holdings`)."""
+        self.prices = prices.prices
+        self.price_sources = prices.sources
+        """Where each price comes from: ``prices.VTI``, or the first holding that gives it
+        (``accounts[0].holdings[1]``), which later holdings must agree with."""
+        self.price_paths = prices.paths
+        """Where a price taken from a holding is written (``….price``, or the holding when it
+        is value / shares)."""
+        self.accounts = accounts
+        self.notes = notes
 
     def book(self) -> Book:
         return Book(
@@ -57,14 +78,14 @@ class Resolved:
 def resolve(household: Household) -> Resolved:
     """Resolve ``household`` as far as it goes (see the module docstring)."""
     tax = taxonomy(household)
-    funds = fund_universe(household, tax)
-    prices, sources, paths = price_table(household)
+    funds = fund_table(household, tax)
+    prices = price_table(household)
     notes: list[str] = []
     accounts = tuple(
-        account_book(household, i, acct, funds, prices, notes)
+        account_book(household, i, acct, funds.resolved, prices.prices, notes)
         for i, acct in enumerate(household.accounts)
     )
-    return Resolved(household, tax, funds, prices, sources, paths, accounts, tuple(notes))
+    return Resolved(household, tax, funds, prices, accounts, tuple(notes))
 
 
 # -- classes ---------------------------------------------------------------------------------------
@@ -121,38 +142,44 @@ def universe_tickers(household: Household) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def listed_funds(household: Household) -> dict[str, tuple[int, Fund]]:
-    """Ticker → (index, entry) under ``funds:``; a ticker listed twice keeps its last entry."""
-    return {f.ticker: (i, f) for i, f in enumerate(household.funds)}
+class FundTable:
+    """The fund universe: the catalog, the file's entries, each fund's merged row, and the
+    funds that resolve."""
+
+    __slots__ = ("catalog", "listed", "resolved", "rows")
+
+    def __init__(
+        self,
+        catalog: dict[str, dict[str, Any]],
+        listed: dict[str, tuple[int, Fund]],
+        rows: dict[str, dict[str, Any]],
+        resolved: dict[str, FundInfo],
+    ) -> None:
+        self.catalog, self.listed, self.rows, self.resolved = catalog, listed, rows, resolved
 
 
-def fund_row(
-    ticker: str, listed: Mapping[str, tuple[int, Fund]], catalog: Mapping[str, Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The fund's catalog row with its ``funds:`` entry merged in."""
-    row = dict(catalog.get(ticker, {}))
-    if ticker in listed:
-        row.update(listed[ticker][1].model_dump(exclude_none=True))
-    return row
-
-
-def fund_universe(household: Household, tax: Taxonomy) -> dict[str, FundInfo]:
+def fund_table(household: Household, tax: Taxonomy) -> FundTable:
     """The universe's funds that resolve: known (listed or in the catalog), with classes, every
     class in the tree. A listed fund outside the catalog without an expense ratio costs 0."""
     catalog = bundled_funds()
-    listed = listed_funds(household)
-    out: dict[str, FundInfo] = {}
+    listed = {f.ticker: (i, f) for i, f in enumerate(household.funds)}
+    rows: dict[str, dict[str, Any]] = {}
     for ticker in universe_tickers(household):
         if ticker not in listed and ticker not in catalog:
-            continue
-        row = fund_row(ticker, listed, catalog)
+            continue  # unknown
+        row = dict(catalog.get(ticker, {}))
+        if ticker in listed:
+            row.update(listed[ticker][1].model_dump(exclude_none=True))
+        rows[ticker] = row
+    resolved: dict[str, FundInfo] = {}
+    for ticker, row in rows.items():
         if "classes" not in row:
             continue
         classes = {str(k): float(v) for k, v in row["classes"].items()}
         if any(cls not in tax for cls in classes):
             continue
         total = sum(classes.values())
-        out[ticker] = FundInfo(
+        resolved[ticker] = FundInfo(
             ticker=ticker,
             name=str(row.get("name") or ticker),
             expense_ratio=float(row.get("expense_ratio", 0.0)),
@@ -160,7 +187,7 @@ def fund_universe(household: Household, tax: Taxonomy) -> dict[str, FundInfo]:
             kind=FundKind(row.get("kind", FundKind.MUTUAL_FUND)),
             from_catalog=ticker in catalog,
         )
-    return out
+    return FundTable(catalog, listed, rows, resolved)
 
 
 # -- prices ----------------------------------------------------------------------------------------
@@ -188,21 +215,36 @@ def priced_holdings(household: Household) -> list[tuple[int, int, Holding, float
     return found
 
 
-def price_table(household: Household) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
+class PriceTable:
+    """One price per fund, and where each comes from (:class:`Resolved`)."""
+
+    __slots__ = ("paths", "priced", "prices", "sources")
+
+    def __init__(
+        self,
+        priced: list[tuple[int, int, Holding, float]],
+        prices: dict[str, float],
+        sources: dict[str, str],
+        paths: dict[str, str],
+    ) -> None:
+        self.priced, self.prices, self.sources, self.paths = priced, prices, sources, paths
+
+
+def price_table(household: Household) -> PriceTable:
     """One price per fund: the ``prices:`` map, else the first holding that gives one (see
-    :func:`priced_holdings`); with where each comes from (:attr:`Resolved.price_sources`,
-    :attr:`Resolved.price_paths`)."""
+    :func:`priced_holdings`)."""
+    priced = priced_holdings(household)
     prices = dict(household.prices)
     sources = {ticker: f"prices.{ticker}" for ticker in prices}
     paths: dict[str, str] = {}
-    for i, j, hold, price in priced_holdings(household):
+    for i, j, hold, price in priced:
         if hold.fund in prices:
             continue
         path = f"accounts[{i}].holdings[{j}]"
         prices[hold.fund] = price
         sources[hold.fund] = path
         paths[hold.fund] = f"{path}.price" if hold.price is not None else path
-    return prices, sources, paths
+    return PriceTable(priced, prices, sources, paths)
 
 
 # -- accounts --------------------------------------------------------------------------------------

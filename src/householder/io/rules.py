@@ -22,19 +22,15 @@ entry); a rule whose check a stand-in could trip asks :meth:`Context.given` firs
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from householder.errors import Problem
 from householder.io.errors import problem, suggest, within
 from householder.io.resolve import (
     Resolved,
-    listed_funds,
-    priced_holdings,
     target_class_names,
-    universe_tickers,
 )
-from householder.model.bundled import bundled_classes, bundled_funds
+from householder.model.bundled import bundled_classes
 from householder.model.catalog import FundInfo, Taxonomy
 from householder.model.glide import RETIREMENT_AGE, glide_classes
 from householder.model.household import Account, Holding, Household, Person, target_leaves
@@ -54,32 +50,24 @@ NEW_CLASS_NEEDS = ("expected_return", "yield", "income")
 """What a new top-level class must give (it has no parent to inherit from)."""
 
 
-@dataclass(frozen=True)
 class Context:
-    """What every rule reads: the household, resolved, and the parts set aside."""
+    """What every rule reads: the household, resolved, and the parts set aside.
 
-    resolved: Resolved
-    set_aside: tuple[str, ...] = ()
-    """Paths of parts the parser dropped or replaced with a stand-in."""
-    _first: dict[tuple[str, int], dict[str, int]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    (A plain class, as are the records below: a dataclass or a NamedTuple costs a tenth of a
+    millisecond or more of start-up each, and ``validate`` must stay fast.)
+    """
 
-    @property
-    def household(self) -> Household:
-        return self.resolved.household
-
-    @property
-    def taxonomy(self) -> Taxonomy:
-        return self.resolved.taxonomy
-
-    @property
-    def funds(self) -> dict[str, FundInfo]:
-        return self.resolved.funds
-
-    @property
-    def prices(self) -> dict[str, float]:
-        return self.resolved.prices
+    def __init__(self, resolved: Resolved, set_aside: tuple[str, ...] = ()) -> None:
+        self.resolved = resolved
+        self.household: Household = resolved.household
+        self.taxonomy: Taxonomy = resolved.taxonomy
+        self.funds: dict[str, FundInfo] = resolved.funds
+        self.prices: dict[str, float] = resolved.prices
+        self.set_aside = set_aside
+        """Paths of parts the parser dropped or replaced with a stand-in."""
+        self.as_of_given = self.given("as_of")
+        """False when ``as_of`` is a stand-in: no date is after it then."""
+        self._first_holding: dict[int, dict[str, int]] = {}
 
     def given(self, path: str) -> bool:
         """Whether the file's own value is at ``path`` (not set aside, not a stand-in)."""
@@ -117,13 +105,13 @@ class Context:
 
     def first_holding(self, account: int) -> dict[str, int]:
         """Fund → index of the account's first holding of it."""
-        key = ("holding", account)
-        if key not in self._first:
-            first: dict[str, int] = {}
+        first = self._first_holding.get(account)
+        if first is None:
+            first = {}
             for j, hold in enumerate(self.household.accounts[account].holdings):
                 first.setdefault(hold.fund, j)
-            self._first[key] = first
-        return self._first[key]
+            self._first_holding[account] = first
+        return first
 
 
 Rule = Callable[[Context], list[Problem]]
@@ -150,11 +138,9 @@ def unknown_class(ctx: Context, name: str, path: str) -> list[Problem]:
 def unknown_fund(ctx: Context, ticker: str, path: str) -> list[Problem]:
     """``ticker`` is a fund of the universe, or one problem with a near miss. A fund that is
     known but did not resolve has its problem at its own entry already."""
-    if ticker in ctx.funds or ticker in bundled_funds() or any(
-        f.ticker == ticker for f in ctx.household.funds
-    ):
+    if ticker in ctx.funds or ticker in ctx.resolved.catalog or ticker in ctx.resolved.listed:
         return []
-    choices = set(ctx.funds) | set(bundled_funds())
+    choices = set(ctx.funds) | set(ctx.resolved.catalog)
     return [problem(path, f"{ticker!r} is not a known fund{suggest(ticker, choices)}; list it "
                     "under funds: with its classes and expense_ratio")]
 
@@ -324,19 +310,13 @@ def funds_are_listed_once(ctx: Context) -> list[Problem]:
 def funds_are_described(ctx: Context) -> list[Problem]:
     """A fund of the universe outside the catalog gives its classes and expense ratio; every
     fund's classes are in the tree."""
-    h = ctx.household
-    catalog = bundled_funds()
-    listed = listed_funds(h)
+    catalog, listed = ctx.resolved.catalog, ctx.resolved.listed
     out: list[Problem] = []
-    for ticker in universe_tickers(h):
-        if ticker not in listed and ticker not in catalog:
-            continue  # reported where it is referenced
+    for ticker, row in ctx.resolved.fund_rows.items():
         path = "funds"
-        row = dict(catalog.get(ticker, {}))
         if ticker in listed:
             i, entry = listed[ticker]
             path = f"funds[{i}]"
-            row.update(entry.model_dump(exclude_none=True))
             # the did-you-mean hint (difflib over the catalog) only where there is a problem
             if entry.classes is None and ticker not in catalog:
                 out.append(problem(f"{path}.classes", f"{ticker!r} is not in the bundled catalog"
@@ -379,15 +359,17 @@ def identical_funds_are_known(ctx: Context) -> list[Problem]:
 
 
 # -- people ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class PersonAt:
-    index: int
-    person: Person
-    path: str
+    """One person of the file: its place in ``people``, itself, its path."""
+
+    __slots__ = ("number", "path", "person")
+
+    def __init__(self, number: int, person: Person, path: str) -> None:
+        self.number, self.person, self.path = number, person, path
 
 
 def person_ids_are_unique(ctx: Context, at: PersonAt) -> list[Problem]:
-    if ctx.first_person[at.person.id] == at.index:
+    if ctx.first_person[at.person.id] == at.number:
         return []
     return [problem(f"{at.path}.id", f"{at.person.id!r} is used twice; person ids are unique")]
 
@@ -400,7 +382,7 @@ def person_id_is_not_joint(ctx: Context, at: PersonAt) -> list[Problem]:
 
 def person_is_born_by_as_of(ctx: Context, at: PersonAt) -> list[Problem]:
     person, as_of = at.person, ctx.household.as_of
-    if not ctx.given("as_of"):
+    if not ctx.as_of_given:
         return []
     if person.birth_date and person.birth_date > as_of:
         return [problem(f"{at.path}.birth_date", f"{person.birth_date} is after as_of "
@@ -430,16 +412,18 @@ def each_person(ctx: Context) -> list[Problem]:
 
 
 # -- accounts --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class AccountAt:
-    index: int
-    account: Account
-    path: str
+    """One account of the file: its place in ``accounts``, itself, its path."""
+
+    __slots__ = ("account", "number", "path")
+
+    def __init__(self, number: int, account: Account, path: str) -> None:
+        self.number, self.account, self.path = number, account, path
 
 
 def account_ids_are_unique(ctx: Context, at: AccountAt) -> list[Problem]:
     acct = at.account
-    if not ctx.given(f"{at.path}.id") or ctx.first_account[acct.id] == at.index:
+    if not ctx.given(f"{at.path}.id") or ctx.first_account[acct.id] == at.number:
         return []
     return [problem(f"{at.path}.id", f"{acct.id!r} is used twice; account ids are unique")]
 
@@ -521,12 +505,13 @@ def each_account(ctx: Context) -> list[Problem]:
 
 
 # -- holdings --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class HoldingAt:
-    account: AccountAt
-    index: int
-    holding: Holding
-    path: str
+    """One holding: its account, its place in the account's ``holdings``, itself, its path."""
+
+    __slots__ = ("account", "holding", "number", "path")
+
+    def __init__(self, account: AccountAt, number: int, holding: Holding, path: str) -> None:
+        self.account, self.number, self.holding, self.path = account, number, holding, path
 
 
 def holding_fund_is_known(ctx: Context, at: HoldingAt) -> list[Problem]:
@@ -535,7 +520,7 @@ def holding_fund_is_known(ctx: Context, at: HoldingAt) -> list[Problem]:
 
 def fund_is_held_once_per_account(ctx: Context, at: HoldingAt) -> list[Problem]:
     fund = at.holding.fund
-    if ctx.first_holding(at.account.index)[fund] == at.index:
+    if ctx.first_holding(at.account.number)[fund] == at.number:
         return []
     return [problem(f"{at.path}.fund", f"{fund!r} is held twice in this account; list it once "
                     "(put all its lots under one holding)")]
@@ -543,7 +528,7 @@ def fund_is_held_once_per_account(ctx: Context, at: HoldingAt) -> list[Problem]:
 
 def lots_are_not_after_as_of(ctx: Context, at: HoldingAt) -> list[Problem]:
     as_of = ctx.household.as_of
-    if not at.holding.lots or not ctx.given("as_of"):
+    if not at.holding.lots or not ctx.as_of_given:
         return []
     return [
         problem(f"{at.path}.lots[{k}].acquired", f"{lot.acquired} is after as_of ({as_of}); "
@@ -554,7 +539,7 @@ def lots_are_not_after_as_of(ctx: Context, at: HoldingAt) -> list[Problem]:
 
 def acquired_is_not_after_as_of(ctx: Context, at: HoldingAt) -> list[Problem]:
     hold, as_of = at.holding, ctx.household.as_of
-    if not hold.acquired or hold.acquired <= as_of or not ctx.given("as_of"):
+    if not hold.acquired or hold.acquired <= as_of or not ctx.as_of_given:
         return []
     return [problem(f"{at.path}.acquired", f"{hold.acquired} is after as_of ({as_of})")]
 
@@ -590,7 +575,7 @@ def a_fund_has_one_price(ctx: Context) -> list[Problem]:
     value (rounded to the cent) to the cent of shares x the price."""
     sources = ctx.resolved.price_sources
     out: list[Problem] = []
-    for i, j, hold, price in priced_holdings(ctx.household):
+    for i, j, hold, price in ctx.resolved.priced:
         path = f"accounts[{i}].holdings[{j}]"
         if sources[hold.fund] == path:
             continue
