@@ -14,6 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 import householder.io.loader as loader
+import householder.io.rules as rules
 from householder.cli import app
 from householder.errors import HouseholdFileError
 from householder.io import build_book
@@ -66,7 +67,7 @@ def test_a_valid_file_computes_no_did_you_mean_hints(monkeypatch: pytest.MonkeyP
     def no_hints(name: str, choices: Any) -> str:
         raise AssertionError(f"suggest({name!r}) called for a valid file")
 
-    monkeypatch.setattr(loader, "suggest", no_hints)
+    monkeypatch.setattr(rules, "suggest", no_hints)
     data = kendra()
     data["funds"] += [{"ticker": "VTSAX"}, {"ticker": "VBTLX", "expense_ratio": "0.04%"}]
     data["accounts"][0]["menu"] += ["VTSAX", "VBTLX"]

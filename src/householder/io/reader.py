@@ -13,7 +13,6 @@ import errno
 import json
 import os
 import stat
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,13 +91,25 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+def _parse_toml(text: str, source: str) -> Any:
+    """TOML's data; tomllib is imported here, so that only TOML files pay for it (start-up of
+    ``validate`` on a YAML file)."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = f"not valid TOML: {_clip(str(exc))}"
+        raise HouseholdFileError(source, [Problem("", message)]) from None
+
+
 def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
     """Parse ``text`` in ``fmt`` (yaml | toml | json); the top level must be a mapping."""
     try:
         if fmt == "yaml":
             data = yaml.load(text, Loader=_UniqueKeyLoader)  # a (C)SafeLoader subclass
         elif fmt == "toml":
-            data = tomllib.loads(text)
+            data = _parse_toml(text, source)
         elif fmt == "json":
             data = json.loads(text, object_pairs_hook=_unique_object)
         else:
@@ -117,9 +128,6 @@ def parse_text(text: str, fmt: str, source: str = "<text>") -> dict[str, Any]:
         if not mark and isinstance(position, int):
             where = f"character {position + 1}: "
         message = f"{where}not valid YAML: {problem}"
-        raise HouseholdFileError(source, [Problem("", message)]) from None
-    except tomllib.TOMLDecodeError as exc:
-        message = f"not valid TOML: {_clip(str(exc))}"
         raise HouseholdFileError(source, [Problem("", message)]) from None
     except json.JSONDecodeError as exc:
         msg = f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
