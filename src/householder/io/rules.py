@@ -35,6 +35,7 @@ from householder.model.catalog import FundInfo, Taxonomy
 from householder.model.glide import RETIREMENT_AGE, glide_classes
 from householder.model.household import Account, Holding, Household, Person, target_leaves
 from householder.model.types import (
+    JOINT,
     MAX_MONEY,
     MAX_PRICE,
     MAX_SHARES,
@@ -43,7 +44,6 @@ from householder.model.types import (
     FundKind,
 )
 
-JOINT = "joint"
 """The owner of a jointly owned (taxable) account; no person may take the id."""
 
 NEW_CLASS_NEEDS = ("expected_return", "yield", "income")

@@ -22,13 +22,15 @@ def table(name: str) -> dict[str, Any]:
     return data
 
 
+@cache
 def bundled_classes() -> dict[str, dict[str, Any]]:
     """Bundled asset classes by id."""
     return {row["id"]: row for row in table("taxonomy")["classes"]}
 
 
+@cache
 def bundled_funds() -> dict[str, dict[str, Any]]:
-    """Bundled fund catalog rows by ticker."""
+    """Bundled fund catalog rows by ticker (one dict per process: read it, never change it)."""
     return {row["ticker"]: row for row in table("funds")["funds"]}
 
 

@@ -3,7 +3,7 @@
 These models check what one object can check on its own (a rate is a rate, a fund's classes sum
 to 100, a holding has a value). Checks that need the whole household or the bundled data (a fund
 is known, a class exists, lots are not acquired after ``as_of``) live in
-:mod:`householder.io.checks`, which reports every problem at once.
+:mod:`householder.io.rules`, which reports every problem at once.
 """
 
 from __future__ import annotations

@@ -233,6 +233,10 @@ NonNegativeMoney = Annotated[
 """Dollars, finite, ≥ 0, at most :data:`MAX_MONEY`."""
 
 
+JOINT = "joint"
+"""The ``owner`` of an account two people own together (a reserved person id)."""
+
+
 class FilingStatus(StrEnum):
     SINGLE = "single"
     MARRIED_JOINT = "married_joint"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from householder.errors import InputError
 from householder.model.book import AccountBook, Book
-from householder.model.types import AccountType, Treatment
+from householder.model.types import JOINT, AccountType, Treatment
 from householder.model.variants import emptied
 from householder.optimize import Scenario, solve_household
 from householder.plan.build import build_plan
@@ -163,7 +163,7 @@ class LimitContext:
             return people[0].id
         if owner is None and not people:
             return UNNAMED
-        return None if owner == "joint" else owner
+        return None if owner == JOINT else owner
 
     def groups(self, account: str) -> list[GroupLimit]:
         """The limit groups ``account``'s money counts against."""

@@ -257,11 +257,7 @@ class Reasons:
         if max(fees, location) <= 0:
             if b.drift_closed >= DRIFT_MIN:
                 return "drift"
-            if b.tax < 0:
-                return "tax"
-            return "cash" if any(pair.sell is None or pair.buy is None for pair in b.pairs) else (
-                "fees"
-            )
+            return "tax" if b.tax < 0 else "cash"
         return "fees" if fees >= location else "location"
 
     def reason(self, p: int, action: str, lots: list[LotLine]) -> str:
@@ -324,6 +320,13 @@ class Reasons:
             )
         if benefit.cause == "tax":
             return f"tax: harvests a loss worth ${-benefit.tax:,.2f}{tax_part}"
+        other = self._counterpart(p, action)
+        if other is not None and action == "sell":
+            return (
+                f"pays for {d.pair_fund[other]} in this account (whole shares, rounding){tax_part}"
+            )
+        if other is not None:
+            return f"paid for by selling {d.pair_fund[other]} (whole shares, rounding)"
         return f"cash: {'invests idle cash' if action == 'buy' else 'raises cash'}{tax_part}"
 
     def _counterpart(self, p: int, action: str) -> int | None:

@@ -27,9 +27,9 @@ from householder.model.book import AccountBook, Book
 from householder.model.bundled import bundled_funds
 from householder.model.glide import RETIREMENT_AGE
 from householder.model.household import Person
+from householder.model.types import JOINT
 from householder.plan.result import Result
 
-JOINT = "joint"
 STOCKS = "stocks"
 
 _NAME_YEAR = re.compile(

@@ -12,7 +12,7 @@ from typing import Any
 
 from householder.io.importers.assemble import UNKNOWN_TYPE
 from householder.model.bundled import bundled_funds
-from householder.model.types import AccountType
+from householder.model.types import JOINT, AccountType
 
 STARTER_TARGET = {"stocks": 70, "bonds": 30}
 HEADER = (
@@ -91,7 +91,7 @@ def starter(people: Sequence[PersonSpec], account_types: Sequence[AccountType], 
                 accounts[i] = {"id": acct.get("id"), "owner": ids[0], **rest}
     taken = {str(a.get("id")) for a in accounts}
     for kind in account_types:
-        owner = "joint" if kind is AccountType.TAXABLE and len(ids) == 2 else ids[0]
+        owner = JOINT if kind is AccountType.TAXABLE and len(ids) == 2 else ids[0]
         if kind is not AccountType.TAXABLE and len(ids) > 1:
             # a type named twice goes to each person in turn
             owner = ids[sum(1 for a in accounts if a.get("type") == kind.value) % len(ids)]
