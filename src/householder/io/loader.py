@@ -25,6 +25,7 @@ from householder.io.errors import (
     suggest,
     within,
 )
+from householder.io import rules_trading
 from householder.io.reader import read_file
 from householder.model.book import AccountBook, Book, LotInfo, Position
 from householder.model.bundled import bundled_classes, bundled_funds
@@ -381,6 +382,7 @@ class _Resolver:
         )
         self.check_whole_share_prices(accounts, funds, prices)
         self.check_magnitudes(accounts, prices)
+        self.problems += rules_trading.check(h, funds, prices)
         if self.problems:
             return None
         return Book(

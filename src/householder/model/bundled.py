@@ -35,3 +35,16 @@ def bundled_funds() -> dict[str, dict[str, Any]]:
 def bundled_identical() -> list[list[str]]:
     """Groups of tickers that are share classes of one fund (substantially identical)."""
     return [list(group) for group in table("funds").get("identical", [])]
+
+
+def bundled_partners() -> dict[str, tuple[str, list[str]]]:
+    """Harvest partners (``substitutes.yaml``): ticker → (its group's name, the funds of the
+    other indexes of its group, in the table's order)."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for group in table("substitutes")["groups"]:
+        indexes = [list(entry["funds"]) for entry in group["indexes"]]
+        for i, funds in enumerate(indexes):
+            others = [t for j, other in enumerate(indexes) if j != i for t in other]
+            for ticker in funds:
+                out[ticker] = (str(group["name"]), others)
+    return out
