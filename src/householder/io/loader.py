@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from householder.errors import HouseholdFileError, Problem
+from householder.io import rules_trading
 from householder.io.errors import (
     dotted,
     is_union_tag,
@@ -25,7 +26,6 @@ from householder.io.errors import (
     suggest,
     within,
 )
-from householder.io import rules_trading
 from householder.io.reader import read_file
 from householder.model.book import AccountBook, Book, LotInfo, Position
 from householder.model.bundled import bundled_classes, bundled_funds

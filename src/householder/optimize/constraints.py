@@ -153,7 +153,7 @@ class Floors:
     the accounts a floor names (one, or every account) and those accounts' cash stay at or
     above it after the trades,
 
-    .. math:: \sum_{p \in P_r} x_p \ge h_r, \qquad \sum_{a \in A_r} c_a \ge m_r
+    .. math:: \\sum_{p \\in P_r} x_p \\ge h_r, \\qquad \\sum_{a \\in A_r} c_a \\ge m_r
 
     (``do_not_buy``, ``do_not_sell``, ``closed_to_new_money`` and ``no_short_term_gains`` are
     trade bounds: :func:`~householder.optimize.state.restrict`). A plan that cannot keep a floor

@@ -100,28 +100,28 @@ def _restrictions_that_bind(data: ProblemData, sellable: np.ndarray) -> list[str
             )
         if len(accounts) == 1:
             cash_kept[accounts[0]] += floor.amount
-    for floor in rules.holds:
-        pairs = floor.pairs
+    for hold in rules.holds:
+        pairs = hold.pairs
         held = float(data.x0[pairs].sum())
-        need = floor.amount - held
+        need = hold.amount - held
         if need <= 0.005:
             continue
         fund = data.pair_fund[int(pairs[0])] if len(pairs) else "the fund"
         can_buy = [int(p) for p in pairs if buyable[p]]
-        why = rules.describe(floor.restriction)
+        why = rules.describe(hold.restriction)
         if not can_buy:
             blockers = sorted({rules.describe(int(rules.no_buy[p])) for p in pairs
                                if len(rules.no_buy) == data.n_pairs and rules.no_buy[p] != NONE})
             stop = f" ({', '.join(blockers)})" if blockers else ""
             out.append(f"{why}: the household holds {_money(held)} of {fund}, less than the "
-                       f"{_money(floor.amount)} it must keep, and no account may buy more{stop}")
+                       f"{_money(hold.amount)} it must keep, and no account may buy more{stop}")
             continue
-        accounts = sorted({int(data.pair_account[p]) for p in can_buy})
+        buyers = sorted({int(data.pair_account[p]) for p in can_buy})
         money = sum(
-            float(data.cash0[a] + data.flow[a] + sellable[a]) - cash_kept[a] for a in accounts
+            float(data.cash0[a] + data.flow[a] + sellable[a]) - cash_kept[a] for a in buyers
         )
         if need > money + 0.005:
-            names = ", ".join(data.accounts[a] for a in accounts)
+            names = ", ".join(data.accounts[a] for a in buyers)
             out.append(f"{why}: {fund} needs {_money(need)} more, and {names} can spend at most "
                        f"{_money(max(money, 0.0))} on it")
     return out
@@ -175,7 +175,8 @@ def explain_shortfall(
             continue
         if dev < 0:
             holders = [
-                p for p in data.buy_pairs if book.fund_exposure[data.pair_fund[p]].get(cls, 0.0) > 0
+                int(p) for p in data.buy_pairs
+                if book.fund_exposure[data.pair_fund[p]].get(cls, 0.0) > 0
             ]
             restricted = [p for p in holders if _no_buy(data, p) is not None]
             recent = [p for p in holders if data.facts.wash_no_buy[p]]

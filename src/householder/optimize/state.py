@@ -102,11 +102,11 @@ def restrict(data: ProblemData, bounds: Bounds) -> Bounds:
 
     .. math::
 
-        B^{hi}_p = 0 \quad (\text{do\_not\_buy, closed\_to\_new\_money, or a wash sale of a
-        loss sold before as\_of}), \qquad S^{hi}_p = 0 \quad (\text{do\_not\_sell})
+        B^{hi}_p = 0 \\quad (\\text{do\\_not\\_buy, closed\\_to\\_new\\_money, or a wash sale of a
+        loss sold before as\\_of}), \\qquad S^{hi}_p = 0 \\quad (\\text{do\\_not\\_sell})
 
     and a ``hold_at_least`` floor :math:`h` on one pair as bounds too,
-    :math:`S^{hi}_p \le \max(x^0_p - h, 0)` and :math:`B^{lo}_p \ge \max(h - x^0_p, 0)`, in
+    :math:`S^{hi}_p \\le \\max(x^0_p - h, 0)` and :math:`B^{lo}_p \\ge \\max(h - x^0_p, 0)`, in
     whole shares where the pair trades in them (the sale rounded down, the purchase up), so
     that rounding a plan to whole shares never crosses the floor. (The floors also hold as
     constraints: :class:`~householder.optimize.constraints.Floors`.)"""

@@ -22,6 +22,7 @@ from householder.optimize.data import ProblemData
 from householder.optimize.model import feasibility_tolerance
 from householder.optimize.solve import Solution
 from householder.plan import rounding
+from householder.plan.calendar import plan_loss_sales, wash_calendar
 from householder.plan.reasons import Reasons
 from householder.plan.result import (
     AccountPlan,
@@ -657,6 +658,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         ),
         shortfall=sol.shortfall,
         notes=notes,
+        wash_sale_calendar=wash_calendar(d.facts, plan_loss_sales(d, lot_lines)),
         solver={
             "solves": [
                 {

@@ -456,16 +456,16 @@ class Facts:
                                 f"accounts[{i}].contributions.schedule",
                             ))
             for j, hold in enumerate(acct.spec.holdings):
-                sched = hold.reinvest
+                reinvest = hold.reinvest
                 pos = acct.position(hold.fund)
-                if sched is None or pos is None:
+                if reinvest is None or pos is None:
                     continue
                 per_date = (
-                    sched.amount
-                    if sched.amount is not None
-                    else pos.value * self.fund_yield(hold.fund) / max(sched.per_year, 1)
+                    reinvest.amount
+                    if reinvest.amount is not None
+                    else pos.value * self.fund_yield(hold.fund) / max(reinvest.per_year, 1)
                 )
-                for day in sched.occurrences(start, end):
+                for day in reinvest.occurrences(start, end):
                     if per_date > 0:
                         out.append(ScheduledPurchase(
                             acct.id, kind, hold.fund, day, per_date, "dividends",
