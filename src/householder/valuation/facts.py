@@ -484,9 +484,15 @@ class Facts:
         return sum(frac * tax[c].yield_ for c, frac in fund.classes.items() if c in tax)
 
     def purchase_of(self, s: ScheduledPurchase) -> Purchase:
-        """A scheduled purchase as the wash-sale rules read it: shares at today's price (in
-        dollars where the fund has none, as a plan's sale of it counts them)."""
-        price = self.book.prices.get(s.fund)
+        """A scheduled purchase as the wash-sale rules read it: shares at today's price. A
+        fund without a price (a 401(k)'s mutual fund held by value) counts in shares of the
+        first fund of its group that has one (VTSAX's dollars in VTI shares: the sale they
+        wash is counted in those), else in dollars (as a plan's sale of it counts them)."""
+        prices = self.book.prices
+        price = prices.get(s.fund)
+        if price is None:
+            group = self.group_of(s.fund).split("+")
+            price = next((prices[t] for t in sorted(group) if t in prices), None)
         shares = s.amount / price if price else s.amount
         return Purchase(s.account, s.account_kind, s.fund, s.on, shares, s.amount)
 
