@@ -132,6 +132,25 @@ def restrict(data: ProblemData, bounds: Bounds) -> Bounds:
     return bounds.replace(buy_lb=buy_lb, buy_ub=buy_ub, sell_ub=sell_ub)
 
 
+def never_bought(data: ProblemData) -> np.ndarray:
+    """Per pair: True where a restriction or a loss sold before ``as_of`` forbids buying (what
+    :func:`restrict` bounds), for the steps that buy outside the solver (a whole-share
+    top-up)."""
+    r = data.facts.restrictions
+    out: np.ndarray = data.facts.wash_no_buy.copy()
+    if len(r.no_buy) == data.n_pairs:
+        out |= r.no_buy != NONE
+    return out
+
+
+def cash_kept(data: ProblemData) -> np.ndarray:
+    """Per account: the cash its own ``cash_floor`` keeps (0 without one)."""
+    out = np.zeros(len(data.accounts))
+    floors = data.facts.restrictions.account_cash_floor
+    out[: len(floors)] = floors
+    return out
+
+
 @dataclass(frozen=True)
 class Point:
     """One solution of the model: its variables' values (scaled) and what they imply in
