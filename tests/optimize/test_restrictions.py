@@ -234,3 +234,16 @@ def test_every_plan_obeys_every_restriction(data: dict[str, Any]) -> None:
     for check in ALL_CHECKS:
         check(run)
 
+
+
+def test_a_household_as_cash_keeps_only_what_it_may_not_buy() -> None:
+    """``locate`` places the household as if it were cash: floors and do-not-sell are about
+    holdings it no longer has; what it may not buy still holds."""
+    from householder.model.variants import as_cash
+
+    book = build_book(base([{"rule": "cash_floor", "amount": 100},
+                            {"rule": "closed_to_new_money", "fund": "BND"},
+                            {"rule": "do_not_sell", "account": "ira"},
+                            {"rule": "do_not_buy", "account": "tx", "fund": "STK2"}]))
+    kept = as_cash(book).household.restrictions
+    assert [r.rule for r in kept] == ["closed_to_new_money", "do_not_buy"]

@@ -9,8 +9,7 @@ from householder.report.common import Block, Message, Table, money, note, pct
 def frontier_table(f: Frontier) -> Table:
     table = Table(
         title=f"{f.household}: tax against drift on {f.as_of} (rerun with the cap you pick)",
-        headers=["gain cap", "gain realized", "tax", "drift left",
-                 "largest drift", "trades", "traded"],
+        headers=["gain cap", "gain realized", "tax", "drift left", "largest drift", "trades"],
     )
     for p in f.points:
         table.rows.append([
@@ -20,7 +19,6 @@ def frontier_table(f: Frontier) -> Table:
             money(p.drift),
             pct(p.remaining_drift),
             str(p.trades),
-            money(p.turnover),
         ])
     return table
 
