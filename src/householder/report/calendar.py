@@ -27,10 +27,14 @@ def calendar_table(lines: list[CalendarLine]) -> Table:
 
 
 def calendar_messages(lines: list[CalendarLine]) -> list[Message]:
-    """Each scheduled purchase inside a window, with what to do about it."""
-    return [
+    """Each window in a sentence, then each scheduled purchase inside one, with what to do
+    about it."""
+    out = [Message(line.text, lead="Calendar: ", style="strong") for line in lines]
+    out += [
         Message(f"{p.fund} in {p.account} on {p.date} ({p.source}, {money(p.amount)}) "
                 f"washes the loss: {p.fix}", lead="Wash sale ahead: ", style="warn")
         for line in lines
         for p in line.scheduled
+        if p.source in ("payroll", "dividends")
     ]
+    return out
