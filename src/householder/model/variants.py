@@ -18,7 +18,6 @@ from householder.model.book import AccountBook, Book
 from householder.model.catalog import Taxonomy
 from householder.model.types import WholeShares
 
-
 BUY_RULES = ("do_not_buy", "closed_to_new_money")
 """The restrictions a household without its holdings keeps: what it may not buy. (Floors,
 ``do_not_sell`` and ``no_short_term_gains`` are about holdings it no longer has.)"""
