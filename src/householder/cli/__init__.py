@@ -15,6 +15,7 @@ from householder import __version__
 from householder.cli.contribute import contribute
 from householder.cli.drift import drift
 from householder.cli.glide import glide
+from householder.cli.harvest import harvest
 from householder.cli.import_ import import_
 from householder.cli.init import init
 from householder.cli.locate import locate
@@ -75,7 +76,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Plan a whole household's investments at once: drift, plan, contribute, locate, "
-        "glide, tdf."
+        "harvest, glide, tdf."
     ),
 )
 
@@ -100,6 +101,7 @@ app.command()(drift)
 app.command()(plan)
 app.command()(contribute)
 app.command()(locate)
+app.command()(harvest)
 app.command()(glide)
 app.command()(tdf)
 app.command()(schema)

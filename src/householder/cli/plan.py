@@ -20,13 +20,44 @@ CsvOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Let --csv replace an existing file.")]
 
 
-def plan(file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceOpt = False) -> None:
+FrontierOpt = Annotated[
+    bool,
+    typer.Option("--frontier", help="The trade-off of tax against drift: the plan again at "
+                 "gain caps from no realized gain to none."),
+]
+PointsOpt = Annotated[
+    int | None,
+    typer.Option("--points", min=2, max=50, help="Points on the --frontier (default 5)."),
+]
+
+
+def plan(
+    file: FileArg,
+    json: JsonOpt = False,
+    csv: CsvOpt = None,
+    force: ForceOpt = False,
+    frontier: FrontierOpt = False,
+    points: PointsOpt = None,
+) -> None:
     """Trades, per account, that bring the household to its target at the least tax and fees."""
+    if points is not None and not frontier:
+        raise typer.BadParameter("--points is for --frontier", param_hint="--points")
+    if frontier and csv is not None:
+        raise typer.BadParameter("--csv writes one plan's trades; leave it out with --frontier",
+                                 param_hint="--csv")
     out = Output(json)
     with handled(out):
         check_csv(csv, file, force)
         book = load(file)
         require_money(book, "plan")
+        if frontier:
+            from householder.plan.frontier import DEFAULT_POINTS
+            from householder.plan.frontier import frontier as frontier_of
+            from householder.report.frontier import frontier_report
+
+            found = frontier_of(book, points or DEFAULT_POINTS)
+            out.emit(found, frontier_report(found))
+            return
         from householder.optimize import solve_household
         from householder.plan.build import build_plan
 

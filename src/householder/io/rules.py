@@ -701,6 +701,15 @@ def household_is_in_range(ctx: Context) -> list[Problem]:
                     "households of up to $1,000,000,000,000 (a trillion dollars)")]
 
 
+def trading_rules(ctx: Context) -> list[Problem]:
+    """The rules of the trading fields (transactions, schedules, reinvestment, restrictions,
+    substitutes): :data:`householder.io.rules_trading.RULES`."""
+    from householder.io import rules_trading
+
+    r = ctx.resolved
+    return rules_trading.check(ctx.household, r.funds, r.prices)
+
+
 RULES: list[Rule] = [
     new_top_level_classes_give_their_assumptions,
     class_parents_are_known,
@@ -722,5 +731,6 @@ RULES: list[Rule] = [
     prices_are_in_range,
     holdings_are_in_range,
     household_is_in_range,
+    trading_rules,
 ]
 """Every rule, in the order their problems are listed."""

@@ -37,3 +37,17 @@ def bundled_funds() -> dict[str, dict[str, Any]]:
 def bundled_identical() -> list[list[str]]:
     """Groups of tickers that are share classes of one fund (substantially identical)."""
     return [list(group) for group in table("funds").get("identical", [])]
+
+
+def bundled_partners() -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
+    """Harvest partners (``substitutes.yaml``): ticker → (its group's name, its index, the
+    funds of the other indexes of its group with their index, in the table's order)."""
+    out: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    for group in table("substitutes")["groups"]:
+        indexes = [(str(e["index"]), list(e["funds"])) for e in group["indexes"]]
+        for i, (index, funds) in enumerate(indexes):
+            others = [(t, other) for j, (other, tickers) in enumerate(indexes) if j != i
+                      for t in tickers]
+            for ticker in funds:
+                out[ticker] = (str(group["name"]), index, others)
+    return out

@@ -9,7 +9,7 @@ is known, a class exists, lots are not acquired after ``as_of``) live in
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -391,6 +391,94 @@ class Fund(Frozen):
         return classes
 
 
+FREQUENCIES: dict[str, int] = {
+    "weekly": 52,
+    "biweekly": 26,
+    "semimonthly": 24,
+    "monthly": 12,
+    "quarterly": 4,
+    "annually": 1,
+}
+"""How often a schedule repeats, with its dates a year."""
+
+Frequency = Literal["weekly", "biweekly", "semimonthly", "monthly", "quarterly", "annually"]
+
+
+class Schedule(Frozen):
+    """Dates on which a purchase repeats (a paycheck's contribution, a dividend reinvested):
+    ``every`` with the ``next`` date, or a list of ``dates``; ``amount`` per date (dollars)."""
+
+    every: Frequency | None = None
+    next: date | None = None
+    """The next date the purchase happens (``every``: the series runs on from it)."""
+    dates: list[date] | None = None
+    amount: NonNegativeMoney | None = None
+    """Dollars bought on each date; default: the year's amount over the dates a year."""
+
+    @model_validator(mode="after")
+    def _dates_given(self) -> Schedule:
+        if self.dates is not None and (self.every is not None or self.next is not None):
+            raise ValueError("give either dates: [...] or every: with next:, not both")
+        if self.dates is None and (self.every is None or self.next is None):
+            raise ValueError(
+                "give every: (weekly, biweekly, semimonthly, monthly, quarterly, annually) "
+                "with next: (the next date), or dates: [YYYY-MM-DD, ...]"
+            )
+        if self.dates is not None and not self.dates:
+            raise ValueError("dates is empty; give at least one date")
+        return self
+
+    @property
+    def per_year(self) -> int:
+        """Dates a year: the frequency's, or the number of dates listed."""
+        return FREQUENCIES[self.every] if self.every is not None else len(self.dates or [])
+
+    def occurrences(self, start: date, end: date) -> list[date]:
+        """The schedule's dates from ``start`` to ``end``, both included, in order. A series
+        runs on from ``next``: weekly and biweekly by 7 and 14 days; semimonthly on the 15th
+        and the last day of each month; monthly, quarterly and annually on ``next``'s day of
+        the month (the month's last day where it is shorter)."""
+        if self.dates is not None:
+            return sorted(d for d in set(self.dates) if start <= d <= end)
+        assert self.every is not None and self.next is not None
+        out: list[date] = []
+        if self.every in ("weekly", "biweekly"):
+            step = 7 if self.every == "weekly" else 14
+            day = self.next
+            if day < start:
+                day += timedelta(days=step * ((start - day).days // step))
+            while day <= end:
+                if day >= start:
+                    out.append(day)
+                day += timedelta(days=step)
+            return out
+        if self.every == "semimonthly":
+            year, month = self.next.year, self.next.month
+            while date(year, month, 1) <= end:
+                for day in (date(year, month, 15), _month_end(year, month)):
+                    if day >= self.next and start <= day <= end:
+                        out.append(day)
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            return out
+        months = {"monthly": 1, "quarterly": 3, "annually": 12}[self.every]
+        k = 0
+        while True:
+            total = self.next.month - 1 + k * months
+            year, month = self.next.year + total // 12, total % 12 + 1
+            day = date(year, month, min(self.next.day, _month_end(year, month).day))
+            if day > end:
+                return out
+            if day >= start:
+                out.append(day)
+            k += 1
+
+
+def _month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    first_of_next = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
 class TaxLot(Frozen):
     id: str | None = None
     shares: float = Field(ge=0, allow_inf_nan=False)
@@ -408,6 +496,10 @@ class Holding(Frozen):
     lots: list[TaxLot] | None = None
     cost: NonNegativeMoney | None = None
     acquired: date | None = None
+    reinvest: Schedule | None = None
+    """Dividends reinvested in the fund on these dates: purchases that wash a loss on it (the
+    amount per date defaults to the holding's value times the fund's yield over the dates a
+    year)."""
 
     @model_validator(mode="after")
     def _amount_given(self) -> Holding:
@@ -442,6 +534,10 @@ class Contributions(Frozen):
     this_year: NonNegativeMoney | None = None
     employer: NonNegativeMoney = 0.0
     """Employer match/profit sharing per year (does not count against the elective limit)."""
+    schedule: Schedule | None = None
+    """When the payroll contributions buy (``split`` says what): purchases that wash a loss
+    sold within the wash-sale window of them. Amount per date default: (annual + employer) over
+    the dates a year."""
 
     @field_validator("split")
     @classmethod
@@ -451,6 +547,27 @@ class Contributions(Frozen):
         if split:
             _check_sums_to_100(split, "split weights", info)
         return split
+
+
+class Transaction(Frozen):
+    """A trade of the recent past in one account (the wash-sale window before ``as_of``): a
+    purchase (``buy``, ``reinvest``) washes a loss sold within the window after it; a ``sell``
+    whose ``cost`` is above its ``amount`` is a loss that a purchase within the window washes."""
+
+    traded: date = Field(alias="date")
+    fund: str = Field(min_length=1)
+    action: Literal["buy", "sell", "reinvest"]
+    shares: float = Field(gt=0, allow_inf_nan=False)
+    amount: NonNegativeMoney
+    """Dollars paid (buy, reinvest) or received (sell)."""
+    cost: NonNegativeMoney | None = None
+    """A sell's basis: a loss when above ``amount``."""
+
+    @model_validator(mode="after")
+    def _cost_on_sells(self) -> Transaction:
+        if self.cost is not None and self.action != "sell":
+            raise ValueError(f"cost is a sale's basis; a {self.action} has none (remove it)")
+        return self
 
 
 class Account(Frozen):
@@ -464,6 +581,82 @@ class Account(Frozen):
     contributions: Contributions | None = None
     hsa_coverage: Literal["self", "family"] | None = None
     """HSA only: the coverage that sets the contribution limit."""
+    transactions: list[Transaction] = Field(default_factory=list)
+    """Trades of the recent past (the wash-sale window before ``as_of``)."""
+
+
+RESTRICTION_RULES = (
+    "do_not_sell",
+    "do_not_buy",
+    "hold_at_least",
+    "no_short_term_gains",
+    "cash_floor",
+    "closed_to_new_money",
+)
+
+RestrictionRule = Literal[
+    "do_not_sell",
+    "do_not_buy",
+    "hold_at_least",
+    "no_short_term_gains",
+    "cash_floor",
+    "closed_to_new_money",
+]
+
+
+class Restriction(Frozen):
+    """What a plan may not do, in an account, a fund, or one fund in one account (a holding);
+    with neither ``account`` nor ``fund``, everywhere. See docs/file-reference.md,
+    "restrictions"."""
+
+    rule: RestrictionRule
+    account: str | None = Field(default=None, min_length=1)
+    fund: str | None = Field(default=None, min_length=1)
+    amount: NonNegativeMoney | None = None
+    """Dollars: ``hold_at_least`` (or ``shares``) and ``cash_floor``."""
+    shares: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    """``hold_at_least`` in shares."""
+    holders_may_buy: bool = False
+    """``closed_to_new_money`` only: accounts that already hold the fund may still buy it
+    (a fund closed to new investors)."""
+    reason: str | None = None
+    """Why, in the user's words (shown with what it stops)."""
+
+    @model_validator(mode="after")
+    def _fields_of_the_rule(self) -> Restriction:
+        rule = self.rule
+        if rule == "hold_at_least":
+            if self.fund is None:
+                raise ValueError("hold_at_least needs fund: the fund to keep")
+            if (self.amount is None) == (self.shares is None):
+                raise ValueError("hold_at_least needs amount: (dollars) or shares:, one of them")
+        elif self.shares is not None:
+            raise ValueError(f"shares is for hold_at_least, not {rule}; remove it")
+        if rule == "cash_floor":
+            if self.amount is None:
+                raise ValueError("cash_floor needs amount: the cash to keep (dollars)")
+            if self.fund is not None:
+                raise ValueError("a cash floor is an account's (or the household's), not a "
+                                 "fund's; remove fund")
+        elif rule != "hold_at_least" and self.amount is not None:
+            raise ValueError(f"amount is for hold_at_least and cash_floor, not {rule}; remove it")
+        if rule == "closed_to_new_money":
+            if self.fund is None:
+                raise ValueError("closed_to_new_money needs fund: the closed fund")
+            if self.account is not None:
+                raise ValueError("a fund is closed in every account; remove account (or use "
+                                 "do_not_buy for one account)")
+        elif self.holders_may_buy:
+            raise ValueError("holders_may_buy is for closed_to_new_money; remove it")
+        return self
+
+    @property
+    def scope(self) -> str:
+        """Where it applies, in words: ``VTI in brokerage``, ``brokerage``, ``VTI``, or
+        ``the household``."""
+        if self.account and self.fund:
+            return f"{self.fund} in {self.account}"
+        return self.fund or self.account or "the household"
 
 
 BOTH_TARGET_AND_GLIDE = (
@@ -494,6 +687,11 @@ class Household(Frozen):
     prices: dict[str, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
         default_factory=dict
     )
+    restrictions: list[Restriction] = Field(default_factory=list)
+    """What the plans may not do (docs/file-reference.md, "restrictions")."""
+    substitutes: list[Annotated[list[str], Field(min_length=2)]] = Field(default_factory=list)
+    """Groups of funds the household accepts in place of each other when it harvests a loss
+    (similar, but not substantially identical: the user's judgement)."""
 
     @field_validator("target")
     @classmethod

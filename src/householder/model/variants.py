@@ -18,15 +18,23 @@ from householder.model.book import AccountBook, Book
 from householder.model.catalog import Taxonomy
 from householder.model.types import WholeShares
 
+BUY_RULES = ("do_not_buy", "closed_to_new_money")
+"""The restrictions a household without its holdings keeps: what it may not buy. (Floors,
+``do_not_sell`` and ``no_short_term_gains`` are about holdings it no longer has.)"""
+
 
 def _with_accounts(book: Book, accounts: tuple[AccountBook, ...], **household: Any) -> Book:
     specs = [a.spec for a in accounts]
+    kept = [r for r in book.household.restrictions if r.rule in BUY_RULES]
+    household.setdefault("restrictions", kept)
     new = book.household.model_copy(update={"accounts": specs, **household})
     return dataclasses.replace(book, household=new, accounts=accounts, notes=())
 
 
 def _emptied(account: AccountBook, cash: float) -> AccountBook:
-    spec = account.spec.model_copy(update={"holdings": [], "cash": cash, "contributions": None})
+    spec = account.spec.model_copy(
+        update={"holdings": [], "cash": cash, "contributions": None, "transactions": []}
+    )
     return AccountBook(spec=spec, positions=(), buyable=account.buyable)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import cvxpy as cp
+import numpy as np
 
 from householder.optimize.data import ProblemData
 from householder.optimize.variables import Variables
@@ -146,11 +147,43 @@ class ContributionGroups:
         return out
 
 
+@dataclass
+class Floors:
+    """The household's ``hold_at_least`` and ``cash_floor`` restrictions: a fund's holdings in
+    the accounts a floor names (one, or every account) and those accounts' cash stay at or
+    above it after the trades,
+
+    .. math:: \\sum_{p \\in P_r} x_p \\ge h_r, \\qquad \\sum_{a \\in A_r} c_a \\ge m_r
+
+    (``do_not_buy``, ``do_not_sell``, ``closed_to_new_money`` and ``no_short_term_gains`` are
+    trade bounds: :func:`~householder.optimize.state.restrict`). A plan that cannot keep a floor
+    has none, and says which restriction binds (:mod:`householder.optimize.explain`)."""
+
+    holds: tuple[tuple[np.ndarray, float], ...]
+    cash: tuple[tuple[np.ndarray, float], ...]
+    name: str = "restrictions"
+
+    @classmethod
+    def from_problem(cls, data: ProblemData) -> Floors | None:
+        r = data.facts.restrictions
+        holds = tuple((f.pairs, f.amount) for f in r.holds if len(f.pairs) and f.amount > 0)
+        cash = tuple((f.accounts, f.amount) for f in r.cash if len(f.accounts) and f.amount > 0)
+        return cls(holds, cash) if holds or cash else None
+
+    def compile(self, v: Variables) -> list[cp.Constraint]:
+        w = v.data.scale
+        x = v.holdings()
+        out = [cp.sum(x[pairs]) >= amount / w for pairs, amount in self.holds]
+        out += [cp.sum(v.cash[accounts]) >= amount / w for accounts, amount in self.cash]
+        return out
+
+
 BASE_CONSTRAINTS: tuple[ConstraintFactory, ...] = (
     MoneyBalance,
     TradeBounds,
     ContributionGroups,
     GainCap,
+    Floors,
 )
 """The constraints of every problem of a household, in order."""
 

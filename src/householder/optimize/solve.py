@@ -14,7 +14,7 @@ from householder.model.book import Book
 from householder.optimize.data import ProblemData, Scenario, assemble
 from householder.optimize.explain import explain_shortfall
 from householder.optimize.model import HouseholdModel, SolveRecord
-from householder.optimize.state import State
+from householder.optimize.state import State, cash_kept, never_bought
 from householder.optimize.steps import (
     ClosestTarget,
     Context,
@@ -170,6 +170,8 @@ def top_up_whole_shares(
     buyable[d.buy_pairs] = True
     minimum = d.book.household.policy.min_trade
     buyable &= d.whole & ~state.forbidden & (np.nan_to_num(d.price) >= minimum)
+    buyable &= ~never_bought(d)  # restrictions, and losses sold before as_of
+    kept = cash_kept(d)  # cash floors
     if d.n_lots:  # never buy what the plan sells at a loss (a wash sale)
         loss_sold = state.point.lot_sells * (d.lot_true_gain_ratio < 0) > 0.005
         washed = {d.lot_group[i] for i in np.flatnonzero(loss_sold)}
@@ -186,7 +188,7 @@ def top_up_whole_shares(
         for p in candidates:
             a = d.pair_account[p]
             price = d.price[p]
-            if price > cash[a] + 1e-9:
+            if price > cash[a] - kept[a] + 1e-9:
                 continue
             step = exposure[:, p] * price - cash_exp[:, a] * price
             step = step - d.target * step.sum()

@@ -6,11 +6,13 @@ wash-sale conflict) is running a step twice from the same state and keeping the 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from householder.optimize.data import ProblemData
+from householder.valuation.restrictions import NONE
 
 UNCAPPED = 10.0
 """A cash cap (in household values) that never binds."""
@@ -25,6 +27,9 @@ def cash_caps(data: ProblemData, *, allowance: bool) -> np.ndarray:
     if data.scenario.allow_buy:
         return np.full(len(data.accounts), UNCAPPED)
     caps = np.maximum(data.cash0 + data.flow, 0.0) / data.scale
+    floors = data.facts.restrictions.account_cash_floor
+    if len(floors):  # an account that must keep a cash floor raises what keeps it
+        caps[: len(floors)] = np.maximum(caps[: len(floors)], floors / data.scale)
     if allowance:
         whole_price = np.where(data.whole & (data.x0 > 0), np.nan_to_num(data.price), 0.0)
         shares = np.zeros(len(data.accounts))
@@ -62,16 +67,17 @@ class Bounds:
         buy_ub[data.buy_pairs] = acct_cap[data.pair_account[data.buy_pairs]] * 1.000001 + 1e-9
         sell_ub = np.zeros(n_pairs)
         sell_ub[data.sell_pairs] = data.x0[data.sell_pairs] / w
-        sell_ub = sell_ub + np.bincount(data.lot_pair, weights=data.lot_value,
-                                        minlength=n_pairs) / w
-        return cls(
+        lot_value = restricted_lots(data)
+        sell_ub = sell_ub + np.bincount(data.lot_pair, weights=lot_value, minlength=n_pairs) / w
+        bounds = cls(
             buy_lb=np.zeros(n_pairs),
             buy_ub=buy_ub,
             sell_lb=np.zeros(n_pairs),
             sell_ub=sell_ub,
-            lot_ub=data.lot_value / w,
+            lot_ub=lot_value / w,
             cash_cap=cash_caps(data, allowance=False),
         )
+        return restrict(data, bounds)
 
     def replace(self, **changes: np.ndarray) -> Bounds:
         return dataclasses.replace(self, **changes)
@@ -79,6 +85,70 @@ class Bounds:
     def trades(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(buy_lb, buy_ub, sell_lb, sell_ub)."""
         return self.buy_lb, self.buy_ub, self.sell_lb, self.sell_ub
+
+
+def restricted_lots(data: ProblemData) -> np.ndarray:
+    """Each lot's value, 0 where a restriction keeps it (``do_not_sell``; a short-term lot at a
+    gain under ``no_short_term_gains``)."""
+    r = data.facts.restrictions
+    if not data.n_lots or len(r.lot_no_sell) != data.n_lots:
+        return data.lot_value
+    out: np.ndarray = np.where(r.lot_no_sell != NONE, 0.0, data.lot_value)
+    return out
+
+
+def restrict(data: ProblemData, bounds: Bounds) -> Bounds:
+    """The bounds the household's restrictions and its recent losses set, in units of W:
+
+    .. math::
+
+        B^{hi}_p = 0 \\quad (\\text{do\\_not\\_buy, closed\\_to\\_new\\_money, or a wash sale of a
+        loss sold before as\\_of}), \\qquad S^{hi}_p = 0 \\quad (\\text{do\\_not\\_sell})
+
+    and a ``hold_at_least`` floor :math:`h` on one pair as bounds too,
+    :math:`S^{hi}_p \\le \\max(x^0_p - h, 0)` and :math:`B^{lo}_p \\ge \\max(h - x^0_p, 0)`, in
+    whole shares where the pair trades in them (the sale rounded down, the purchase up), so
+    that rounding a plan to whole shares never crosses the floor. (The floors also hold as
+    constraints: :class:`~householder.optimize.constraints.Floors`.)"""
+    facts = data.facts
+    r = facts.restrictions
+    if not r.any and not facts.no_buy_until:
+        return bounds
+    w = data.scale
+    buy_lb, buy_ub, sell_ub = bounds.buy_lb.copy(), bounds.buy_ub.copy(), bounds.sell_ub.copy()
+    buy_ub[(r.no_buy != NONE) | facts.wash_no_buy] = 0.0
+    sell_ub[r.no_sell != NONE] = 0.0
+    for floor in r.holds:
+        if len(floor.pairs) != 1:
+            continue
+        p = int(floor.pairs[0])
+        price = data.price[p]
+        room, need = max(data.x0[p] - floor.amount, 0.0), max(floor.amount - data.x0[p], 0.0)
+        if data.whole[p] and price > 0:
+            room = math.floor(room / price + 1e-9) * price
+            need = math.ceil(need / price - 1e-9) * price
+        sell_ub[p] = min(sell_ub[p], room / w)
+        buy_lb[p] = max(buy_lb[p], need / w)
+    return bounds.replace(buy_lb=buy_lb, buy_ub=buy_ub, sell_ub=sell_ub)
+
+
+def never_bought(data: ProblemData) -> np.ndarray:
+    """Per pair: True where a restriction or a loss sold before ``as_of`` forbids buying (what
+    :func:`restrict` bounds), for the steps that buy outside the solver (a whole-share
+    top-up)."""
+    r = data.facts.restrictions
+    out: np.ndarray = data.facts.wash_no_buy.copy()
+    if len(r.no_buy) == data.n_pairs:
+        out |= r.no_buy != NONE
+    return out
+
+
+def cash_kept(data: ProblemData) -> np.ndarray:
+    """Per account: the cash its own ``cash_floor`` keeps (0 without one)."""
+    out = np.zeros(len(data.accounts))
+    floors = data.facts.restrictions.account_cash_floor
+    out[: len(floors)] = floors
+    return out
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from householder.optimize.data import ProblemData
 from householder.optimize.model import feasibility_tolerance
 from householder.optimize.solve import Solution
 from householder.plan import rounding
+from householder.plan.calendar import plan_loss_sales, wash_calendar
 from householder.plan.reasons import Reasons
 from householder.plan.result import (
     AccountPlan,
@@ -141,7 +142,27 @@ class _Rounder:
                 rt.sells[p] = float(amount) if amount >= DUST else 0.0
         for a in range(len(d.accounts)):
             self._settle_cash(a)
+        self._keep_shared_cash_floors()
         return rt
+
+    def _keep_shared_cash_floors(self) -> None:
+        """A cash floor of several accounts together holds to the cent: buys trimmed, the
+        accounts with the most cash-short buys first."""
+        d, rt = self.d, self.rt
+        for floor in d.facts.restrictions.cash:
+            if len(floor.accounts) < 2:
+                continue
+            accounts = [int(a) for a in floor.accounts]
+            short = rounding.cents_up(floor.amount) - sum(
+                (rounding.exact(rt.cash[a]) for a in accounts), rounding.ZERO)
+            for a in sorted(accounts, key=lambda a: -float(rt.buys[d.pair_account == a].sum())):
+                if short <= 0:
+                    break
+                pairs = np.flatnonzero(d.pair_account == a).tolist()
+                before = self._cash(a, pairs)
+                self._trim_buys(pairs, short)
+                rt.cash[a] = float(self._cash(a, pairs)) + 0.0
+                short -= self._cash(a, pairs) - before
 
     def _shares_to_sell(self, p: int) -> Decimal:
         """The share count of the solver's sale of pair ``p``: all of it when the solver sells
@@ -246,14 +267,17 @@ class _Rounder:
         noise = CASH_NOISE * feasibility_tolerance(d) * d.scale
         want = rounding.cents(float(sol.cash[a])) if sol.cash[a] > max(noise, CENT) else (
             rounding.ZERO)
+        floors = d.facts.restrictions.account_cash_floor  # a cash floor holds to the cent
+        floor = rounding.cents_up(float(floors[a])) if a < len(floors) else rounding.ZERO
+        want = max(want, floor)
         residue = self._cash(a, pairs) - want
         fractional_buys = [p for p in pairs if rt.buys[p] > 0 and not d.whole[p]]
         if residue and fractional_buys:
             big = max(fractional_buys, key=lambda q: (rt.buys[q], -q))
             rt.buys[big] = float(max(rounding.exact(rt.buys[big]) + residue, rounding.ZERO))
         have = self._cash(a, pairs)
-        if have < 0:
-            self._trim_buys(pairs, -have)
+        if have < floor:
+            self._trim_buys(pairs, floor - have)
             have = self._cash(a, pairs)
         if have < 0:
             self._raise_cash(pairs, -have)
@@ -455,7 +479,8 @@ def _wash_sale_lines(
         in_plan = not purchase.lot_id  # the plan's own buys carry no lot id
         acquired = w.replacement_acquired
         lot_id: str | None = None
-        if w.replacement_taxable and acquired is not None:
+        # a purchase still to come (scheduled) is no lot yet: its line says where the basis goes
+        if w.replacement_taxable and acquired is not None and purchase.acquired <= book.as_of:
             base = purchase.lot_id or f"{purchase.security}-{purchase.acquired:%Y%m%d}"
             counts[base] = counts.get(base, 0) + 1
             lot_id = f"{base}-W{counts[base]}"
@@ -633,6 +658,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         ),
         shortfall=sol.shortfall,
         notes=notes,
+        wash_sale_calendar=wash_calendar(d.facts, plan_loss_sales(d, lot_lines)),
         solver={
             "solves": [
                 {

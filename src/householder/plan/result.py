@@ -150,6 +150,49 @@ class AdjustedLot(Result):
     """The sold lot whose disallowed loss the basis carries."""
 
 
+class CalendarSale(Result):
+    """A loss sale that opens a do-not-buy window."""
+
+    account: str
+    fund: str
+    lot: str
+    """The lot sold (empty for a sale from ``transactions``)."""
+    sold: str
+    loss: float
+    source: Literal["plan", "harvest", "transactions"]
+
+
+class CalendarPurchase(Result):
+    """A purchase inside a do-not-buy window: it washes (part of) the loss unless it is stopped
+    or moved (a scheduled one), or it already has (a recent one)."""
+
+    account: str
+    fund: str
+    date: str
+    amount: float
+    source: Literal["payroll", "dividends", "transactions", "lots"]
+    fix: str
+
+
+class CalendarLine(Result):
+    """One fund group's do-not-buy window (the wash-sale calendar): no purchase of any of
+    ``funds`` in any account of the household, a spouse's and the IRAs included, before
+    ``do_not_buy_before`` (IRC 1091; Rev. Rul. 2008-5)."""
+
+    group: str
+    funds: list[str]
+    """The group's funds: the household's and every fund substantially identical to them."""
+    last_loss_sale: str
+    do_not_buy_before: str
+    """The first day a purchase is clean: the last loss sale + 31 days."""
+    accounts: str = "any"
+    sales: list[CalendarSale] = Field(default_factory=list)
+    scheduled: list[CalendarPurchase] = Field(default_factory=list)
+    """Purchases inside the window that wash part of the loss (and what to do about them)."""
+    text: str = ""
+    """``do not buy VTI or VTSAX in any account before 2027-01-05``."""
+
+
 class TaxSummary(Result):
     short_term_gain: float
     long_term_gain: float
@@ -254,6 +297,8 @@ class Plan(Result):
     economics: Economics | None = None
     shortfall: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    wash_sale_calendar: list[CalendarLine] = Field(default_factory=list)
+    """The do-not-buy window of each fund group the plan (or a recent sale) sold at a loss."""
     solver: dict[str, object] = Field(default_factory=dict)
     # contribute only
     contribution_needed: float | None = None

@@ -72,6 +72,11 @@ def cents(amount: float) -> Decimal:
     return exact(amount).quantize(CENT, ROUND_HALF_UP)
 
 
+def cents_up(amount: float) -> Decimal:
+    """A dollar amount rounded up to the cent (a floor kept to the cent)."""
+    return exact(amount).quantize(CENT, ROUND_CEILING)
+
+
 def cents_down(amount: float) -> Decimal:
     """A dollar amount rounded down to the cent."""
     return exact(amount).quantize(CENT, ROUND_FLOOR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from householder.plan.result import Plan
 from householder.plan.rounding import number_text
+from householder.report.calendar import calendar_messages, calendar_table
 from householder.report.common import Block, Message, Styled, Table, money, note, pct, points
 
 CSV_HEADERS = ["account", "fund", "action", "amount", "shares", "price", "lots", "reason"]
@@ -111,6 +112,8 @@ def plan_tables(plan: Plan) -> list[Table]:
     tables.append(summary)
     if tax.wash_sales:
         tables.append(wash_sale_table(plan))
+    if plan.wash_sale_calendar:
+        tables.append(calendar_table(plan.wash_sale_calendar))
     return tables
 
 
@@ -157,6 +160,7 @@ def plan_messages(plan: Plan) -> list[Message]:
     if plan.economics is not None and plan.economics.trades:
         out.append(Message(plan.economics.summary, lead="In all: ", style="strong"))
     out += [Message(line, lead="Closest possible: ", style="warn") for line in plan.shortfall]
+    out += calendar_messages(plan.wash_sale_calendar)
     out += [note(n) for n in plan.notes if not n.startswith("Nothing to do")]
     return out
 

@@ -40,7 +40,8 @@ from householder.model.bundled import bundled_identical
 from householder.model.types import Treatment
 from householder.tax.holding import holding_term
 from householder.tax.rates import TaxRates
-from householder.tax.wash import Purchase
+from householder.tax.wash import Purchase, Sale
+from householder.valuation.restrictions import TradeRestrictions
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -74,11 +75,32 @@ class Lots:
         return len(self.ids)
 
 
+@dataclass(frozen=True)
+class ScheduledPurchase:
+    """A purchase the household has scheduled: a paycheck's contribution bought into a fund
+    (``payroll``) or a dividend reinvested (``dividends``)."""
+
+    account: str
+    account_kind: str
+    """``taxable`` or the account type (:func:`account_kind`)."""
+    fund: str
+    on: date
+    amount: float
+    source: str
+    """``payroll`` or ``dividends``."""
+    path: str
+    """Where the file schedules it (``accounts[1].contributions.schedule``)."""
+
+
 def wash_groups(book: Book) -> dict[str, str]:
     """Fund → its wash-sale group: share classes of one fund (the bundled ``identical`` list)
     and the household's ``policy.substantially_identical`` groups, merged where they overlap.
-    A group's name joins its members' tickers with ``+``."""
-    parent = {t: t for t in book.funds}
+    A group's name joins its members' tickers with ``+``. Every fund of the universe has a
+    group, and so does every fund a transaction or ``substitutes:`` names."""
+    h = book.household
+    named = [tx.fund for acct in h.accounts for tx in acct.transactions]
+    named += [t for group in h.substitutes for t in group]
+    parent = {t: t for t in [*book.funds, *named]}
 
     def find(t: str) -> str:
         while parent[t] != t:
@@ -370,10 +392,9 @@ class Facts:
         return wash_groups(self.book)
 
     @cached_property
-    def recent_purchases(self) -> list[Purchase]:
+    def lot_purchases(self) -> list[Purchase]:
         """Every lot, in any account of the household, acquired in the wash-sale window before
-        ``as_of``: a purchase that washes a loss sold today on the same group (IRS Pub 550;
-        an IRA's purchase too, Rev. Rul. 2008-5). Lots give the dates everywhere."""
+        ``as_of`` (lots give the dates everywhere)."""
         window = timedelta(days=self.policy.wash_sale_window_days)
         out: list[Purchase] = []
         for acct in self.book.accounts:
@@ -389,9 +410,159 @@ class Facts:
         return out
 
     @cached_property
+    def transaction_purchases(self) -> list[Purchase]:
+        """The ``transactions`` bought or reinvested in the wash-sale window before ``as_of``,
+        in any account; one on the day a lot of the same fund in the same account was acquired
+        is that lot's purchase, counted once (with the lot)."""
+        window = timedelta(days=self.policy.wash_sale_window_days)
+        out: list[Purchase] = []
+        for acct in self.book.accounts:
+            kind = account_kind(acct)
+            lot_days = {(pos.fund, lot.acquired) for pos in acct.positions for lot in pos.lots}
+            for tx in acct.spec.transactions:
+                if tx.action == "sell" or not self.as_of - window <= tx.traded <= self.as_of:
+                    continue
+                if (tx.fund, tx.traded) in lot_days:
+                    continue
+                out.append(Purchase(acct.id, kind, tx.fund, tx.traded, tx.shares, tx.amount))
+        return out
+
+    @cached_property
+    def scheduled(self) -> list[ScheduledPurchase]:
+        """The purchases scheduled from ``as_of`` to the end of the wash-sale window after it,
+        in date order: each payroll contribution's split (``contributions.schedule``), each
+        dividend reinvested (a holding's ``reinvest``; by default its value times the fund's
+        yield over the dates a year)."""
+        window = timedelta(days=self.policy.wash_sale_window_days)
+        start, end = self.as_of, self.as_of + window
+        out: list[ScheduledPurchase] = []
+        for i, acct in enumerate(self.book.accounts):
+            kind = account_kind(acct)
+            contrib = acct.spec.contributions
+            if contrib is not None and contrib.schedule is not None and contrib.split:
+                sched = contrib.schedule
+                per_date = (
+                    sched.amount
+                    if sched.amount is not None
+                    else (contrib.annual + contrib.employer) / max(sched.per_year, 1)
+                )
+                total = sum(contrib.split.values())
+                for day in sched.occurrences(start, end):
+                    for fund, weight in contrib.split.items():
+                        amount = per_date * weight / total
+                        if amount > 0:
+                            out.append(ScheduledPurchase(
+                                acct.id, kind, fund, day, amount, "payroll",
+                                f"accounts[{i}].contributions.schedule",
+                            ))
+            for j, hold in enumerate(acct.spec.holdings):
+                reinvest = hold.reinvest
+                pos = acct.position(hold.fund)
+                if reinvest is None or pos is None:
+                    continue
+                per_date = (
+                    reinvest.amount
+                    if reinvest.amount is not None
+                    else pos.value * self.fund_yield(hold.fund) / max(reinvest.per_year, 1)
+                )
+                for day in reinvest.occurrences(start, end):
+                    if per_date > 0:
+                        out.append(ScheduledPurchase(
+                            acct.id, kind, hold.fund, day, per_date, "dividends",
+                            f"accounts[{i}].holdings[{j}].reinvest",
+                        ))
+        out.sort(key=lambda s: (s.on, s.account, s.fund))
+        return out
+
+    def fund_yield(self, ticker: str) -> float:
+        """The fund's yield: its classes' yields, weighted (the bundled taxonomy, or
+        ``classes:``)."""
+        fund = self.book.funds.get(ticker)
+        if fund is None:
+            return 0.0
+        tax = self.book.taxonomy
+        return sum(frac * tax[c].yield_ for c, frac in fund.classes.items() if c in tax)
+
+    def purchase_of(self, s: ScheduledPurchase) -> Purchase:
+        """A scheduled purchase as the wash-sale rules read it: shares at today's price. A
+        fund without a price (a 401(k)'s mutual fund held by value) counts in shares of the
+        first fund of its group that has one (VTSAX's dollars in VTI shares: the sale they
+        wash is counted in those), else in dollars (as a plan's sale of it counts them)."""
+        prices = self.book.prices
+        price = prices.get(s.fund)
+        if price is None:
+            group = self.group_of(s.fund).split("+")
+            price = next((prices[t] for t in sorted(group) if t in prices), None)
+        shares = s.amount / price if price else s.amount
+        return Purchase(s.account, s.account_kind, s.fund, s.on, shares, s.amount)
+
+    @cached_property
+    def recent_purchases(self) -> list[Purchase]:
+        """Every purchase of the household in the wash-sale window around ``as_of``, in any
+        account (an IRA's too, Rev. Rul. 2008-5; a spouse's too): the lots acquired in the
+        window before it (under their own lot ids), the ``transactions`` bought or reinvested
+        then, and the purchases scheduled in the window after it. Each washes a loss sold
+        today on the same group (IRC 1091; IRS Pub 550)."""
+        return [
+            *self.lot_purchases,
+            *self.transaction_purchases,
+            *(self.purchase_of(s) for s in self.scheduled),
+        ]
+
+    @cached_property
     def recent_groups(self) -> set[str]:
-        """Wash-sale groups bought in the window before ``as_of``."""
-        return {self.groups[p.security] for p in self.recent_purchases}
+        """Wash-sale groups bought (or to be bought) in the window around ``as_of``: a loss
+        sold today on one of them is washed."""
+        return {self.group_of(p.security) for p in self.recent_purchases}
+
+    def group_of(self, ticker: str) -> str:
+        """The ticker's wash-sale group (itself where it has none)."""
+        return self.groups.get(ticker, ticker)
+
+    @cached_property
+    def recent_loss_sales(self) -> list[Sale]:
+        """The ``transactions`` sold at a loss in a taxable account in the wash-sale window
+        before ``as_of`` (``cost`` above ``amount``): a purchase of the same group until the
+        window after each closes washes it, so the plans buy none (IRC 1091)."""
+        window = timedelta(days=self.policy.wash_sale_window_days)
+        out: list[Sale] = []
+        for acct in self.book.accounts:
+            if acct.treatment is not Treatment.TAXABLE:
+                continue
+            for tx in acct.spec.transactions:
+                if (
+                    tx.action == "sell"
+                    and tx.cost is not None
+                    and tx.cost > tx.amount
+                    and self.as_of - window <= tx.traded <= self.as_of
+                ):
+                    out.append(Sale(acct.id, "taxable", tx.fund, tx.traded, tx.shares,
+                                    tx.amount, tx.cost))
+        return out
+
+    @cached_property
+    def no_buy_until(self) -> dict[str, date]:
+        """Wash-sale group → the first day a purchase of it no longer washes a loss the
+        household sold before ``as_of`` (:attr:`recent_loss_sales`): the last such sale plus
+        the window plus one day."""
+        window = timedelta(days=self.policy.wash_sale_window_days + 1)
+        out: dict[str, date] = {}
+        for sale in self.recent_loss_sales:
+            group = self.group_of(sale.security)
+            out[group] = max(out.get(group, date.min), sale.sold + window)
+        return out
+
+    @cached_property
+    def wash_no_buy(self) -> np.ndarray:
+        """Per pair: True where buying would wash a loss sold before ``as_of``
+        (:attr:`no_buy_until`)."""
+        blocked = self.no_buy_until
+        return np.array([self.group_of(f) in blocked for f in self.pair_fund], dtype=bool)
+
+    @cached_property
+    def restrictions(self) -> TradeRestrictions:
+        """The household's ``restrictions`` on this household's pairs, lots and accounts."""
+        return TradeRestrictions.of(self)
 
     @cached_property
     def lots(self) -> Lots:
@@ -426,7 +597,7 @@ class Facts:
         cost_arr = np.asarray(cost, dtype=float)
         ratio = np.where(value_arr > 0, 1.0 - cost_arr / np.where(value_arr > 0, value_arr, 1.0),
                          0.0)
-        group = [self.groups[self.pair_fund[p]] for p in pair]
+        group = [self.group_of(self.pair_fund[p]) for p in pair]
         recent = self.recent_groups
         washed = np.array([g in recent for g in group], dtype=bool)
         realized = np.where(washed, np.maximum(ratio, 0.0), ratio) if len(pair) else ratio
