@@ -506,7 +506,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     shares_after: dict[int, Decimal] = {}
     for p, held in rt.held_shares.items():
         # a buy in dollars (a fractional fund) gets its shares at the price, to 10^-6
-        bought = rt.buy_shares.get(p) if p in rt.buy_shares else (
+        bought = rt.buy_shares[p] if p in rt.buy_shares else (
             rounding.shares_bought(rt.buys[p], d.price[p]) if rt.buys[p] > 0 else rounding.ZERO)
         shares_after[p] = held - rt.sell_shares.get(p, rounding.ZERO) + bought
         if rt.sell_shares.get(p, rounding.ZERO) >= held and p not in rt.buy_shares:
