@@ -123,7 +123,7 @@ def test_import_and_init_write_through_the_one_writer(tmp_path: Path) -> None:
     assert yaml.safe_load(out.read_text())["accounts"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [export.name, "out.yaml"]  # no temp
     unreadable = tmp_path / "missing.csv"  # the output's folder is refused before the export
-    with pytest.raises(InputError, match="the folder .* does not exist"):
+    with pytest.raises(InputError, match=r"the folder .* does not exist"):
         import_exports(Broker.FIDELITY, [unreadable], tmp_path / "nope" / "x.yaml")
     with pytest.raises(InputError, match="an output never replaces an input"):
         start_household(out, [], [], source=out, force=True)

@@ -549,10 +549,10 @@ def _toml_node(value: Any, inline: bool, table: bool = False) -> Any:
 
     if isinstance(value, Mapping):
         if not table and (inline or _is_record(value)):
-            table: Any = tomlkit.inline_table()
+            one_line: Any = tomlkit.inline_table()
             for k, v in value.items():
-                table.append(k, _toml_node(v, True))
-            return table
+                one_line.append(k, _toml_node(v, True))
+            return one_line
         block = tomlkit.table()
         for k, v in value.items():
             block.append(k, _toml_node(v, False))
