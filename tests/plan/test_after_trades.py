@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from householder.cli import app
@@ -25,7 +26,17 @@ from householder.io.loader import build_book
 from householder.model.variants import after_trades
 from householder.optimize import solve_household
 from householder.plan.build import build_plan
-from tests.optimize.households import AS_OF, LONG_AGO, RECENT, fund, household, lot, run_plan
+from householder.valuation.facts import wash_groups
+from tests.optimize.households import (
+    AS_OF,
+    LONG_AGO,
+    RECENT,
+    fund,
+    household,
+    households,
+    lot,
+    run_plan,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -497,3 +508,94 @@ def test_json_stays_one_document_and_the_message_goes_to_stderr(tmp_path: Path) 
     assert f"household after the trades written to {out}" in flat(result.stderr)
 
 
+
+
+# -- generated households, and what keeps a round trip from coming back to nothing ---------------
+
+@settings(max_examples=8, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(households(allow_after_tax=False, allow_whole=False))
+def test_generated_households_round_trip(data: dict[str, Any]) -> None:
+    """Random households (tests/optimize/households.py) on the pre-tax basis, in fractional
+    shares, without a tolerance band or a gain cap, trades under a dollar (solver noise, a
+    millionth of the household) left out: planning NEXT finds nothing to do. What else keeps
+    a round trip from nothing (a whole-share rounding, a band's edge, a gain cap, the after-tax
+    basis, a loss sold today) is in docs/plan.md and the tests below."""
+    data["policy"].pop("max_realized_gain", None)
+    data["policy"].update(tolerance=0, min_trade=max(1, data["policy"].get("min_trade", 0)))
+    book = build_book(data)
+    plan = build_plan(solve_household(book))
+    after = after_trades(book, plan, wash_groups(book)).household
+    again = build_plan(solve_household(build_book(
+        after.model_dump(by_alias=True, exclude_unset=True))))
+    assert again.nothing_to_do, [(a.id, t.action, t.fund, t.amount)
+                                 for a in again.accounts for t in a.trades]
+
+
+def after_tax_household() -> dict[str, Any]:
+    """A household (after one hypothesis found) on the after-tax basis: its plan sells lots of
+    F0 at a gain and at a loss."""
+    return household(
+        accounts=[taxable([
+            {"fund": "F0", "lots": [lot("L1", 248, 11395.97, date(2023, 6, 1)),
+                                    lot("L2", 28, 541.74, date(2023, 6, 1)),
+                                    lot("L3", 62, 3898.62, date(2023, 6, 1)),
+                                    lot("L4", 92, 1780.02, date(2023, 6, 1))]},
+            {"fund": "F1", "lots": [lot("L5", 249, 1655.85, date(2024, 5, 1))]},
+            {"fund": "F3", "lots": [lot("L6", 2, 222.2, date(2023, 6, 1))]}], cash=3000.0,
+            menu=["F2", "F0", "F1", "F3"])],
+        funds=[fund("F0", {"stocks": 100}, "0.35%"), fund("F1", {"stocks": 100}, "0.35%"),
+               fund("F2", {"bonds": 100}, "0.10%"), fund("F3", {"bonds": 100}, "0.10%")],
+        prices={"F0": 48.37, "F1": 9.5, "F2": 101.0, "F3": 101.0},
+        policy={"whole_shares": "never", "allocation_basis": "after_tax"},
+    )
+
+
+def test_after_tax_basis_the_plan_keeps_the_embedded_tax_it_started_with() -> None:
+    """On the after-tax basis the plan's allocation after keeps the household's embedded tax
+    as it was before the trades (optimize: y = E x + C c − g, g fixed), while NEXT measures it
+    on the lots left: the lots sold carried a net loss, so NEXT's stocks are worth the
+    long-term rate (15 %) of it less after tax than the plan said, to the cent, and NEXT trades
+    to close that. The optimizer's model, not the file: stated in docs/plan.md. On the pre-tax
+    basis the same household comes back to nothing to do."""
+    book = build_book(after_tax_household())
+    plan = build_plan(solve_household(book))
+    sold = [line for a in plan.accounts for t in a.trades for line in t.lots]
+    net = sum(line.gain for line in sold)
+    assert {line.id for line in sold} >= {"L1", "L3"} and net < -100
+    after = after_trades(book, plan).household
+    next_book = build_book(after.model_dump(by_alias=True, exclude_unset=True))
+    again = build_plan(solve_household(next_book))
+    said = {row.cls: row.value_after for row in plan.allocation}
+    found = {row.cls: row.value_before for row in again.allocation}
+    assert said["stocks"] - found["stocks"] == pytest.approx(-0.15 * net, abs=0.01)
+    assert said["bonds"] == pytest.approx(found["bonds"], abs=0.01)
+    assert not again.nothing_to_do
+    with_pre_tax = after_tax_household()
+    with_pre_tax["policy"]["allocation_basis"] = "pre_tax"
+    book = build_book(with_pre_tax)
+    plan = build_plan(solve_household(book))
+    after = after_trades(book, plan).household
+    assert build_plan(solve_household(build_book(
+        after.model_dump(by_alias=True, exclude_unset=True)))).nothing_to_do
+
+
+def test_a_gain_cap_is_per_plan_so_next_may_realize_it_again() -> None:
+    """``policy.max_realized_gain`` caps what one plan realizes, not the year: a plan held back
+    by the cap realizes it; NEXT (its gains in realized_this_year) may realize it once more."""
+    data = household(
+        accounts=[taxable([{"fund": "F1", "lots": [lot("L1", 400, 2000.0, LONG_AGO)]},
+                           {"fund": "F2", "lots": [lot("L2", 10, 1000.0, LONG_AGO)]}])],
+        funds=[fund("F1", {"stocks": 100}), fund("F2", {"bonds": 100})],
+        prices={"F1": 25.0, "F2": 100.0},
+        policy={"whole_shares": "never", "max_realized_gain": 500.0},
+    )
+    book = build_book(data)
+    plan = build_plan(solve_household(book))
+    realized = plan.tax.short_term_gain + plan.tax.long_term_gain
+    assert realized == pytest.approx(500.0, abs=0.01) and not plan.target_reached
+    after = after_trades(book, plan).household
+    assert after.tax.realized_this_year.long_term == pytest.approx(500.0, abs=0.01)
+    again = build_plan(solve_household(build_book(
+        after.model_dump(by_alias=True, exclude_unset=True))))
+    assert again.tax.short_term_gain + again.tax.long_term_gain == pytest.approx(500.0, abs=0.01)

@@ -81,8 +81,9 @@ def after_blocks(
         return []
     from householder.io.export import write_after
     from householder.report.common import Message
+    from householder.valuation.facts import wash_groups
 
-    written = write_after(after, file, book, result, force=force)
+    written = write_after(after, file, book, result, force=force, groups=wash_groups(book))
     return [Message(f"household after the trades written to {written.path}"),
             *(Message(note, style="warn") for note in written.notes)]
 

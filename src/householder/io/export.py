@@ -203,13 +203,13 @@ class WrittenHousehold:
 
 def write_after(
     output: str | Path, source: str | Path, book: Book, plan: PlanLike, *, force: bool = False,
-    flag: str = "--write-after",
+    groups: Mapping[str, str] | None = None, flag: str = "--write-after",
 ) -> WrittenHousehold:
     """Write the household of ``source`` (loaded as ``book``) after ``plan``'s trades to the
     new file ``output`` (never over ``source``), and check that it reads back as exactly that
-    household."""
+    household. ``groups``: each fund's wash-sale group (:func:`after_trades`)."""
     fmt = household_format(output, flag)
-    after = after_trades(book, plan)
+    after = after_trades(book, plan, groups)
     text = household_text(source, book.household, after.household, fmt)
     _check_reads_back(text, fmt, output, after.household)
     path = write_output(output, text, inputs=[source], force=force, flag=flag)
@@ -291,14 +291,14 @@ def _yaml_indents(text: str) -> tuple[int, int, int]:
         if not body or body.startswith(("#", "---", "...")):
             continue
         indent = len(line) - len(line.lstrip(" "))
-        if parent is not None and indent > parent:
-            if body.startswith("- ") or body == "-":
-                if sequence is None:
-                    rest = body[1:]
-                    sequence = (indent - parent + 1 + len(rest) - len(rest.lstrip(" ")),
-                                indent - parent)
-            elif mapping is None:
-                mapping = indent - parent
+        dash = body.startswith("- ") or body == "-"
+        if parent is not None and dash and indent >= parent:  # ``key:`` then ``- item``
+            if sequence is None:
+                rest = body[1:]
+                sequence = (indent - parent + 1 + len(rest) - len(rest.lstrip(" ")),
+                            indent - parent)
+        elif parent is not None and indent > parent and mapping is None:
+            mapping = indent - parent
         if mapping is not None and sequence is not None:
             break
         key_only = body.split(" #", 1)[0].rstrip().endswith(":")

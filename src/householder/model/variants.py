@@ -10,7 +10,7 @@ universe and prices; its derived facts (allocation classes, exposures) are compu
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -210,13 +210,18 @@ class AfterTrades:
     notes: tuple[str, ...] = ()
 
 
-def after_trades(book: Book, plan: PlanLike) -> AfterTrades:
+def after_trades(
+    book: Book, plan: PlanLike, groups: Mapping[str, str] | None = None
+) -> AfterTrades:
     """The household of ``book`` with ``plan``'s trades made on ``as_of`` at the plan's prices:
 
     - a taxable sale takes from the lots its lot lines name, share for share (a lot sold whole
       is gone; the rest keeps its id, date and the basis not sold);
     - a purchase is a lot dated ``as_of`` at its cost (in a taxable account, and wherever the
-      holding lists lots); elsewhere the holding's value or shares grow;
+      holding lists lots); elsewhere the holding's value or shares grow, dated ``as_of``
+      (``cost`` and ``acquired``) where a taxable lot of its wash-sale group (``groups``: fund
+      → group; default, each fund its own) is still at a loss, so that the next plan sees the
+      purchase that would wash that loss (IRC 1091; Rev. Rul. 2008-5);
     - a wash sale's replacement shares (``tax.adjusted_lots``) become their own lot with the
       adjusted basis and acquisition date, carved out of the purchase or the lot they are;
     - a holding's ``shares`` and ``value`` are the plan's ``holdings_after``; each account's
@@ -236,10 +241,14 @@ def after_trades(book: Book, plan: PlanLike) -> AfterTrades:
         adjusted.setdefault((lot.account, lot.fund), []).append(lot)
     notes: list[str] = []
     accounts: list[Account] = []
+    group_of = dict(groups or {})
+    at_loss = _groups_at_a_loss(book, plan, group_of)
     for acct in book.accounts:
         if acct.id not in planned:
             raise PlanError(f"the plan has no account {acct.id!r} (please report this)")
-        accounts.append(_AccountAfter(book, acct, planned[acct.id], adjusted, notes).account())
+        worker = _AccountAfter(book, acct, planned[acct.id], adjusted, notes)
+        worker.group_of, worker.at_loss = group_of, at_loss
+        accounts.append(worker.account())
     update: dict[str, Any] = {}
     if accounts != household.accounts:
         update["accounts"] = accounts
@@ -260,6 +269,8 @@ def after_trades(book: Book, plan: PlanLike) -> AfterTrades:
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+NOISE = Decimal("1e-6")
+"""A millionth of a share: the finest share count a plan gives."""
 
 
 def _dec(x: float) -> Decimal:
@@ -270,6 +281,29 @@ def _dec(x: float) -> Decimal:
 
 def _cents(x: Decimal) -> float:
     return float(x.quantize(CENT, ROUND_HALF_UP)) + 0.0
+
+
+def _groups_at_a_loss(book: Book, plan: PlanLike, group_of: Mapping[str, str]) -> set[str]:
+    """The wash-sale groups of the taxable lots still at a loss after ``plan``'s sales."""
+    sold: dict[tuple[str, str, str], Decimal] = {}
+    for planned in plan.accounts:
+        for trade in planned.trades:
+            for line in trade.lots:
+                key = (planned.id, trade.fund, line.id)
+                sold[key] = sold.get(key, ZERO) + _dec(line.shares or 0.0)
+    out: set[str] = set()
+    for acct in book.accounts:
+        if acct.treatment is not Treatment.TAXABLE:
+            continue
+        for pos in acct.positions:
+            for lot in pos.lots:
+                if not pos.basis_known or lot.value >= lot.cost:
+                    continue
+                left = None if lot.shares is None else (
+                    _dec(lot.shares) - sold.get((acct.id, pos.fund, lot.id), ZERO))
+                if left is None or left > 0:
+                    out.add(group_of.get(pos.fund, pos.fund))
+    return out
 
 
 def _realized(household: Household, tax: TaxSummaryLike) -> Any:
@@ -349,6 +383,15 @@ class _AccountAfter:
         for trade in planned.trades:
             self.trades.setdefault(trade.fund, []).append(trade)
         self.as_of = book.as_of
+        self.group_of: Mapping[str, str] = {}
+        self.at_loss: set[str] = set()
+        """Wash-sale groups with a taxable lot at a loss after the trades."""
+
+    def dated(self, fund: str, buys: list[TradeLike]) -> bool:
+        """Whether a purchase in this tax-advantaged account must carry its date: a taxable
+        lot of its group is at a loss, which a sale in the next 30 days would lose to it."""
+        return bool(buys) and not self.taxable and (
+            self.group_of.get(fund, fund) in self.at_loss)
 
     def account(self) -> Account:
         spec = self.acct.spec
@@ -459,14 +502,16 @@ class _AccountAfter:
             sold, bought = held - total, ZERO
         else:
             sold, bought = ZERO, total - held
+        # a share count of 16 digits (a holding by value: value / price) is exact only to
+        # its float, so the trades and the holdings after agree to a millionth of a share
         whole_bought = [t.shares for t in buys if t.shares is not None]
-        if sold < 0 or bought < 0 or (
+        if sold < -NOISE or bought < -NOISE or (
             whole_bought and len(whole_bought) == len(buys)
-            and sum((_dec(s) for s in whole_bought), ZERO) != bought
+            and abs(sum((_dec(s) for s in whole_bought), ZERO) - bought) > NOISE
         ):
             raise PlanError(f"{self.where(fund)}: the plan's trades and its holdings after "
                             "disagree on the shares (please report this)")
-        return sold, bought
+        return max(sold, ZERO), max(bought, ZERO)
 
     def sell_lots(
         self, fund: str, lots: list[_Lot], sells: list[TradeLike], sold: Decimal | None,
@@ -555,11 +600,17 @@ class _AccountAfter:
             if in_lots != shares:
                 raise PlanError(f"{self.where(fund)}: its lots hold {in_lots} shares, the plan "
                                 f"{shares} (please report this)")
+        buys = [t for t in self.trades.get(fund, []) if t.action == "buy"]
         if hold is None:
             if lots:
                 return Holding(fund=fund, lots=self.tax_lots(lots))
+            if self.dated(fund, buys):  # bought today, all of it
+                return Holding(fund=fund, shares=float(shares), cost=_cents(
+                    sum((_dec(t.amount) for t in buys), ZERO)), acquired=self.as_of)
             return Holding(fund=fund, shares=float(shares))
         update: dict[str, Any] = {}
+        if not with_lots and self.dated(fund, buys):
+            update.update(self.dating(fund, hold, _cents(shares * _dec(price))))
         if hold.shares is not None:
             update["shares"] = float(shares)
         if hold.value is not None:
@@ -591,17 +642,36 @@ class _AccountAfter:
                 "without a price cannot list lots (a lot needs its shares); give its price "
                 f"(prices: {{{fund}: …}}) and its shares, then plan again"
             )
+        buys = [t for t in self.trades.get(fund, []) if t.action == "buy"]
         if hold is None:
             if lots:
                 lot = lots[0]
                 return Holding(fund=fund, value=after.value, cost=float(lot.cost),
                                acquired=lot.acquired)
+            if self.dated(fund, buys):  # bought today, all of it
+                return Holding(fund=fund, value=after.value, cost=after.value,
+                               acquired=self.as_of)
             return Holding(fund=fund, value=after.value)
         update: dict[str, Any] = {"value": after.value}
         if lots and hold.cost is not None:
             update["cost"] = float(lots[0].cost)
             update["acquired"] = lots[0].acquired
+        elif not lots and self.dated(fund, buys):
+            update.update(self.dating(fund, hold, after.value))
         return self.rebuilt(hold, update)
+
+    def dating(self, fund: str, hold: Holding, value: float) -> dict[str, Any]:
+        """``cost`` and ``acquired`` for a holding without dates that the plan buys into while
+        a taxable lot of its group is at a loss (:meth:`dated`); the note that says so."""
+        group = self.group_of.get(fund, fund)
+        self.notes.append(
+            f"{self.where(fund)}: written with acquired: {self.as_of} (and cost, its value) "
+            f"because the plan buys it here while a taxable lot of {group} is at a loss: a "
+            f"sale of that lot in the 30 days after {self.as_of} would lose the loss to this "
+            "purchase (IRC 1091; Rev. Rul. 2008-5); the date covers the whole holding, which "
+            "the file cannot split"
+        )
+        return {"cost": value, "acquired": self.as_of}
 
     @staticmethod
     def tax_lots(lots: list[_Lot]) -> list[TaxLot]:
