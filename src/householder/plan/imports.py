@@ -113,9 +113,9 @@ def import_exports(
               "Comments mark what you must still supply; `householder validate` checks it."]
     text = render(result.data, result.comments, header, SPACING)
     problems = _problems(text, output)
-    written = write_output(output, text, inputs=inputs, force=force, flag="-o")
+    write_output(output, text, inputs=inputs, force=force, flag="-o")
     return Imported(
-        written=str(written),
+        written=str(output),  # the name as given (the file written is its target)
         broker=broker.value,
         as_of=result.data["as_of"].isoformat(),
         into=None if into is None else str(into),
@@ -148,9 +148,9 @@ def start_household(
         header.insert(0, f"Made from {source.name} by `householder init --from`.")
     text = render(data, comments, header, spacing=SPACING)
     problems = _problems(text, output)
-    written = write_output(output, text, inputs=inputs, force=force, flag="-o")
+    write_output(output, text, inputs=inputs, force=force, flag="-o")
     return Started(
-        written=str(written),
+        written=str(output),
         valid=not problems,
         problems=problems,
         people=[p["id"] for p in data["people"]],
