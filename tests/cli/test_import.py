@@ -162,7 +162,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
     before = base.read_text()
     result = runner.invoke(app, ["import", "fidelity", str(FIDELITY), "--into", str(base),
                                  "-o", str(base.with_suffix(".yaml")), "--force"])
-    assert result.exit_code == 1 and "is one of the inputs" in flat(result.output)
+    assert result.exit_code == 1 and "an output never replaces an input" in flat(result.output)
     assert base.read_text() == before
 
 

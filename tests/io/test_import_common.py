@@ -17,7 +17,9 @@ from householder.io.importers.common import (
     parse_number,
     read_text,
 )
-from householder.io.importers.yamlout import render, write_new
+from householder.io.importers.yamlout import render
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
 
 def money(text: str) -> float | None:
@@ -100,19 +102,29 @@ def test_render_round_trips_and_comments() -> None:
     assert text.startswith("# made by a test\n")
 
 
-def test_write_new_never_replaces_an_input_or_an_existing_file(tmp_path: Path) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text("x")
-    with pytest.raises(InputError, match="is one of the inputs"):
-        write_new(source, "y", force=True, inputs=[source])
-    assert source.read_text() == "x"
+def test_import_and_init_write_through_the_one_writer(tmp_path: Path) -> None:
+    """``import`` and ``init`` write through io/export (checked before any work): never over an
+    input, even with force; an existing file only with force; atomically (no temporary file
+    left); a missing folder named before an export is read."""
+    from householder.io.importers import Broker
+    from householder.plan.imports import import_exports, start_household
+
+    export = tmp_path / "Portfolio_Positions_Mar-15-2023.csv"
+    export.write_bytes((DATA / export.name).read_bytes())
+    with pytest.raises(InputError, match="an output never replaces an input"):
+        import_exports(Broker.FIDELITY, [export], export, force=True)
+    assert export.read_bytes() == (DATA / export.name).read_bytes()
     out = tmp_path / "out.yaml"
-    write_new(out, "first\n")
+    out.write_text("mine\n")
     with pytest.raises(InputError, match="exists; choose another name or pass --force"):
-        write_new(out, "second\n")
-    assert out.read_text() == "first\n"
-    write_new(out, "second\n", force=True)
-    assert out.read_text() == "second\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.yaml"]  # no temp left
-    with pytest.raises(InputError, match="does not exist"):
-        write_new(tmp_path / "nope" / "x.yaml", "z")
+        import_exports(Broker.FIDELITY, [export], out)
+    assert out.read_text() == "mine\n"
+    import_exports(Broker.FIDELITY, [export], out, force=True)
+    assert yaml.safe_load(out.read_text())["accounts"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [export.name, "out.yaml"]  # no temp
+    unreadable = tmp_path / "missing.csv"  # the output's folder is refused before the export
+    with pytest.raises(InputError, match=r"the folder .* does not exist"):
+        import_exports(Broker.FIDELITY, [unreadable], tmp_path / "nope" / "x.yaml")
+    with pytest.raises(InputError, match="an output never replaces an input"):
+        start_household(out, [], [], source=out, force=True)
+

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
-from householder.cli.plan import CsvOpt, ForceOpt, check_csv, emit_plan
+from householder.cli.plan import (
+    AfterOpt,
+    CsvOpt,
+    ForceOpt,
+    after_blocks,
+    check_after,
+    check_csv,
+    emit_plan,
+)
 
 
 def contribute(
@@ -44,6 +52,7 @@ def contribute(
     json: JsonOpt = False,
     csv: CsvOpt = None,
     force: ForceOpt = False,
+    write_after: AfterOpt = None,
 ) -> None:
     """Where new money should go (or a withdrawal come from) without selling (or buying)."""
     modes = sum([amount is not None, to_target, split])
@@ -52,11 +61,16 @@ def contribute(
             "give exactly one of --amount N, --to-target or --split",
             param_hint="--amount / --to-target / --split",
         )
+    if split and write_after is not None:
+        raise typer.BadParameter(
+            "--write-after writes the household after trades: give it with --amount or "
+            "--to-target (--split plans future contributions)", param_hint="--write-after")
     out = Output(json)
     with handled(out):
         if amount is not None:
             check_amount(amount)
         check_csv(csv, file, force)
+        check_after(write_after, file, force, csv)
         book = load(file)
         if amount is None or amount > 0:
             require_money(book, "contribute", new_money=amount or 0.0)
@@ -72,7 +86,9 @@ def contribute(
             if to_target
             else cf.contribute_amount(book, float(amount or 0.0), account)
         )
-        emit_plan(out, plan, csv, force, inputs=[file], extra=contribution_blocks(plan))
+        written = after_blocks(write_after, file, book, plan, force)
+        emit_plan(out, plan, csv, force, inputs=[file],
+                  extra=[*contribution_blocks(plan), *written])
 
 
 def check_amount(amount: float) -> None:

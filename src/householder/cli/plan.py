@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,7 @@ import typer
 from householder.cli.common import FileArg, JsonOpt, Output, handled, load, require_money
 
 if TYPE_CHECKING:
+    from householder.model.book import Book
     from householder.plan.result import Plan
     from householder.report.common import Block
 
@@ -17,7 +19,17 @@ CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write the trade list to this CSV file."),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Let --csv replace an existing file.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Let --csv and --write-after replace an existing file.")
+]
+AfterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--write-after", metavar="NEXT",
+        help="Also write the household after the trades to this new file (YAML, TOML or JSON; "
+        "the original's comments and order kept).",
+    ),
+]
 
 
 FrontierOpt = Annotated[
@@ -36,6 +48,7 @@ def plan(
     json: JsonOpt = False,
     csv: CsvOpt = None,
     force: ForceOpt = False,
+    write_after: AfterOpt = None,
     frontier: FrontierOpt = False,
     points: PointsOpt = None,
 ) -> None:
@@ -45,9 +58,13 @@ def plan(
     if frontier and csv is not None:
         raise typer.BadParameter("--csv writes one plan's trades; leave it out with --frontier",
                                  param_hint="--csv")
+    if frontier and write_after is not None:
+        raise typer.BadParameter("--write-after writes one plan's household; leave it out with "
+                                 "--frontier", param_hint="--write-after")
     out = Output(json)
     with handled(out):
         check_csv(csv, file, force)
+        check_after(write_after, file, force, csv)
         book = load(file)
         require_money(book, "plan")
         if frontier:
@@ -62,7 +79,8 @@ def plan(
         from householder.plan.build import build_plan
 
         result = build_plan(solve_household(book))
-        emit_plan(out, result, csv, force, inputs=[file])
+        written = after_blocks(write_after, file, book, result, force)
+        emit_plan(out, result, csv, force, inputs=[file], extra=written)
 
 
 def check_csv(csv: Path | None, file: Path, force: bool) -> None:
@@ -71,6 +89,35 @@ def check_csv(csv: Path | None, file: Path, force: bool) -> None:
         from householder.io.export import check_output
 
         check_output(csv, inputs=[file], force=force, flag="--csv")
+
+
+def check_after(after: Path | None, file: Path, force: bool, csv: Path | None) -> None:
+    """Refuse a bad ``--write-after`` before any work: a household file's name, never the
+    household file itself, nor the ``--csv`` file."""
+    if after is None:
+        return
+    from householder.errors import InputError
+    from householder.io.export import check_household_output
+
+    target = check_household_output(after, inputs=[file], force=force)
+    if csv is not None and os.path.realpath(csv) == str(target):
+        raise InputError(f"--write-after {after} and --csv {csv} name the same file; give two")
+
+
+def after_blocks(
+    after: Path | None, file: Path, book: Book, result: Plan, force: bool
+) -> list[Block]:
+    """Write the household after ``result``'s trades to ``after`` (``--write-after``); what
+    to tell the user of it."""
+    if after is None:
+        return []
+    from householder.io.export import write_after
+    from householder.report.common import Message
+    from householder.valuation.facts import wash_groups
+
+    written = write_after(after, file, book, result, force=force, groups=wash_groups(book))
+    return [Message(f"household after the trades written to {written.path}"),
+            *(Message(note, style="warn") for note in written.notes)]
 
 
 def emit_plan(

@@ -530,8 +530,10 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
     x_after[np.abs(x_after) < CENT / 2 + 1e-9] = 0.0  # a position sold in full leaves no dust
     shares_after: dict[int, Decimal] = {}
     for p, held in rt.held_shares.items():
-        shares_after[p] = held - rt.sell_shares.get(p, rounding.ZERO) + rt.buy_shares.get(
-            p, rounding.ZERO)
+        # a buy in dollars (a fractional fund) gets its shares at the price, to 10^-6
+        bought = rt.buy_shares[p] if p in rt.buy_shares else (
+            rounding.shares_bought(rt.buys[p], d.price[p]) if rt.buys[p] > 0 else rounding.ZERO)
+        shares_after[p] = held - rt.sell_shares.get(p, rounding.ZERO) + bought
         if rt.sell_shares.get(p, rounding.ZERO) >= held and p not in rt.buy_shares:
             # every share sold: nothing is left, whatever the cent the file's value gave
             x_after[p] = 0.0 if rt.buys[p] == 0 else x_after[p]

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from householder.errors import HouseholdFileError
 from householder.io import build_book, parse_text, read_file
+from householder.io.export import check_output, write_output
 from householder.io.importers import Broker, TypeChoice, assemble, read_exports
 from householder.io.importers.generic import parse_map
 from householder.io.importers.starter import HEADER, PersonSpec, starter
-from householder.io.importers.yamlout import render, write_new
+from householder.io.importers.yamlout import render
 from householder.model.types import AccountType
 from householder.plan.result import Result
 
@@ -99,7 +100,9 @@ def import_exports(
     force: bool = False,
 ) -> Imported:
     """Read ``files``, merge into ``into`` when given, write the new household file
-    ``output`` (never over an input)."""
+    ``output`` (never over an input: :mod:`householder.io.export`)."""
+    inputs = [*files, *([into] if into else [])]
+    check_output(output, inputs=inputs, force=force, flag="-o")  # before any work
     mapping = parse_map(column_map) if broker is Broker.CSV else None
     exports = read_exports(broker, files, mapping)
     base = read_file(into) if into is not None else None
@@ -110,9 +113,9 @@ def import_exports(
               "Comments mark what you must still supply; `householder validate` checks it."]
     text = render(result.data, result.comments, header, SPACING)
     problems = _problems(text, output)
-    written = write_new(output, text, force=force, inputs=[*files, *([into] if into else [])])
+    write_output(output, text, inputs=inputs, force=force, flag="-o")
     return Imported(
-        written=str(written),
+        written=str(output),  # the name as given (the file written is its target)
         broker=broker.value,
         as_of=result.data["as_of"].isoformat(),
         into=None if into is None else str(into),
@@ -136,6 +139,8 @@ def start_household(
     force: bool = False,
 ) -> Started:
     """A commented starter household, written to ``output``."""
+    inputs = [source] if source is not None else []
+    check_output(output, inputs=inputs, force=force, flag="-o")  # before any work
     base = read_file(source) if source is not None else None
     data, comments = starter(people, types, name=name, as_of=as_of, base=base)
     header = list(HEADER)
@@ -143,9 +148,9 @@ def start_household(
         header.insert(0, f"Made from {source.name} by `householder init --from`.")
     text = render(data, comments, header, spacing=SPACING)
     problems = _problems(text, output)
-    written = write_new(output, text, force=force, inputs=[source] if source else [])
+    write_output(output, text, inputs=inputs, force=force, flag="-o")
     return Started(
-        written=str(written),
+        written=str(output),
         valid=not problems,
         problems=problems,
         people=[p["id"] for p in data["people"]],

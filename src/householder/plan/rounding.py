@@ -62,6 +62,14 @@ def shares_nearest(shares: float, whole: bool) -> Decimal:
     return (exact(max(shares, 0.0)) / step).to_integral_value(ROUND_HALF_UP) * step
 
 
+def shares_bought(amount: float, price: float) -> Decimal:
+    """The shares a buy of ``amount`` dollars gets at ``price`` (a fund bought in dollars, e.g.
+    a mutual fund at its NAV), to the nearest 10^-SHARE_DECIMALS: computed in decimals, so
+    $1,000.00 at 130.37 is 7.670476 shares, however the floats fall."""
+    step = quantum(False)
+    return (exact(amount) / exact(price) / step).to_integral_value(ROUND_HALF_UP) * step
+
+
 def dollars(shares: Decimal, price: float) -> Decimal:
     """What ``shares`` at ``price`` are worth, to the cent (half a cent up)."""
     return (shares * exact(price)).quantize(CENT, ROUND_HALF_UP)

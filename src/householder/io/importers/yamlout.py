@@ -1,5 +1,6 @@
-"""Write a household file for people to read and edit: YAML with comments at the places that
-need the user's attention, and a safe write (a new file, atomically, never over an input).
+"""Render a household file for people to read and edit: YAML with comments at the places that
+need the user's attention. Writing it is :func:`householder.io.export.write_output`'s (a new
+file, atomically, never over an input), as for every file householder writes.
 
 The YAML is block style, with one-line flow mappings for small records (a holding without lots,
 a lot), so an imported household with a hundred lots stays readable. Comments sit at the end
@@ -8,18 +9,12 @@ of a scalar's line, or on the line before a record.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import yaml
-
-from householder.errors import InputError
 
 FLOW_WIDTH = 96
 """A record of scalars is written on one line when it fits this many characters."""
@@ -128,60 +123,3 @@ def _sequence(items: Sequence[Any], indent: int, prefix: str, lines: list[str],
         else:
             lines.append(f"{pad}-")
             _sequence(item, indent + 2, path, lines, notes)
-
-
-# -- writing -------------------------------------------------------------------------------------
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
-
-
-def write_new(path: str | Path, text: str, *, force: bool = False,
-              inputs: Iterable[str | Path] = ()) -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file in the same folder, then a rename
-    or a hard link). Refuse a path that is one of ``inputs`` (even with ``force``), and an
-    existing file unless ``force``."""
-    target = Path(path)
-    for source in inputs:
-        if _same_file(target, Path(source)):
-            raise InputError(f"{target} is one of the inputs; write the result to a new file "
-                             "(the inputs are never overwritten)")
-    if target.is_dir():
-        raise InputError(f"{target} is a directory; name the file to write")
-    if target.exists() and not force:
-        raise InputError(f"{target} exists; choose another name or pass --force to replace it")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{folder} does not exist; create the folder first")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temp, target)
-        else:
-            try:
-                os.link(temp, target)  # fails if the name appeared meanwhile: no clobbering
-            except FileExistsError:
-                raise InputError(f"{target} exists; choose another name or pass --force to "
-                                 "replace it") from None
-            except OSError:  # no hard links here (some network or FAT file systems)
-                if target.exists():
-                    raise InputError(f"{target} exists; choose another name or pass --force "
-                                     "to replace it") from None
-                os.replace(temp, target)
-    except OSError as exc:
-        raise InputError(f"{target} cannot be written: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-    return target
