@@ -19,6 +19,7 @@ from householder.cli.import_ import import_
 from householder.cli.init import init
 from householder.cli.locate import locate
 from householder.cli.plan import plan
+from householder.cli.report import report
 from householder.cli.schema import schema
 from householder.cli.tdf import tdf
 from householder.cli.validate import validate
@@ -75,7 +76,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Plan a whole household's investments at once: drift, plan, contribute, locate, "
-        "glide, tdf."
+        "glide, tdf, report."
     ),
 )
 
@@ -102,6 +103,7 @@ app.command()(contribute)
 app.command()(locate)
 app.command()(glide)
 app.command()(tdf)
+app.command()(report)
 app.command()(schema)
 app.command(name="import")(import_)
 app.command()(init)

@@ -17,21 +17,39 @@ CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write the trade list to this CSV file."),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Let --csv replace an existing file.")]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option("--report", help="Also write the plan as a self-contained HTML report to this "
+                 "file (as `householder report` does)."),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Let --csv and --report replace existing files.")
+]
 
 
-def plan(file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceOpt = False) -> None:
+def plan(
+    file: FileArg, json: JsonOpt = False, csv: CsvOpt = None, force: ForceOpt = False,
+    report: ReportOpt = None,
+) -> None:
     """Trades, per account, that bring the household to its target at the least tax and fees."""
+    from householder.cli.report import check_report, write_report
+    from householder.report.common import Message
+
     out = Output(json)
     with handled(out):
         check_csv(csv, file, force)
+        check_report(report, file, force, flag="--report")
         book = load(file)
         require_money(book, "plan")
         from householder.optimize import solve_household
         from householder.plan.build import build_plan
 
         result = build_plan(solve_household(book))
-        emit_plan(out, result, csv, force, inputs=[file])
+        extra = []
+        if report is not None:
+            written = write_report(book, report, inputs=[file], force=force, plan=result)
+            extra.append(Message(f"report written to {written.out}"))
+        emit_plan(out, result, csv, force, inputs=[file], extra=extra)
 
 
 def check_csv(csv: Path | None, file: Path, force: bool) -> None:
