@@ -45,7 +45,7 @@ def plan(
         from householder.plan.build import build_plan
 
         result = build_plan(solve_household(book))
-        extra = []
+        extra: list[Block] = []
         if report is not None:
             written = write_report(book, report, inputs=[file], force=force, plan=result)
             extra.append(Message(f"report written to {written.out}"))

@@ -11,8 +11,8 @@ from householder.cli.common import FileArg, JsonOpt, Output, handled, load, requ
 
 if TYPE_CHECKING:
     from householder.model.book import Book
-    from householder.plan.result import Plan
     from householder.plan.report import Report
+    from householder.plan.result import Plan
 
 OutOpt = Annotated[
     Path,

@@ -20,6 +20,7 @@ report, so the CLI's start-up does not pay for them.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,20 +28,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from householder import __version__
-from householder.plan.rounding import number_text
 from householder.plan.report import Report
+from householder.plan.rounding import number_text
 from householder.report.common import money, pct, points
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from markupsafe import Markup
 
 HASH_SALT = "householder"
 """matplotlib's ``svg.hashsalt``: the ids of clip paths and markers are hashes of it and the
 content, so a chart's bytes depend on its content only."""
 
-RC = {
+RC: dict[str, Any] = {
     "svg.hashsalt": HASH_SALT,
     "svg.fonttype": "none",  # text stays text: selectable, searchable, small
     "text.parse_math": False,  # a '$' in an account's name is a dollar sign, never TeX
@@ -95,7 +96,7 @@ def _style() -> Iterator[None]:
     import matplotlib
 
     matplotlib.use("Agg")  # no display, ever
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         yield
 
 
@@ -264,8 +265,8 @@ def location_chart(report: Report) -> Chart:
             assert report.location is not None
             return sum(v.get(cls, 0.0) for a, v in report.location.placement.items()
                        if treatments.get(a) == treatment)
-        return sum(getattr(x, when) for a in report.accounts if a.treatment == treatment
-                   for x in a.classes if x.cls == cls)
+        return sum(float(getattr(x, when)) for a in report.accounts
+                   if a.treatment == treatment for x in a.classes if x.cls == cls)
 
     bars = [(c, w) for c in classes for w in whens]
     fig = _figure(7.0, 1.0 + 0.3 * len(bars) + 0.15 * len(classes))
@@ -375,7 +376,7 @@ def sweep_chart(report: Report) -> Chart | None:
     top.plot(values, [p.annual_benefit_bps for p in sweep.points], marker="o", color="#1F4E79")
     top.set_ylabel("bp a year")
     top.set_title("benefit of location", loc="left")
-    width = (min(b - a for a, b in zip(values, values[1:], strict=False)) * 0.7
+    width = (min(b - a for a, b in itertools.pairwise(values)) * 0.7
              if len(values) > 1 else 0.5)
 
     def held(p: Any, t: str, c: str) -> float:
