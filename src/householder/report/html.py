@@ -253,11 +253,10 @@ def location_chart(report: Report) -> Chart:
     """Where each class sits, by tax treatment: before, after, and ``locate``'s placement."""
     treatments = {a.id: a.treatment for a in report.accounts}
     order = [t for t in TREATMENT_COLORS if t in treatments.values()]
-    classes = [c for c in report.classes if any(
-        x.cls == c and (x.before or x.after) for a in report.accounts for x in a.classes)]
-    classes += [x.cls for a in report.accounts for x in a.classes
-                if x.cls not in classes and (x.before or x.after)]
-    classes = list(dict.fromkeys(classes))
+    held = {x.cls for a in report.accounts for x in a.classes if x.before or x.after}
+    if report.location is not None:
+        held |= {c for v in report.location.placement.values() for c in v}
+    classes = [c for c in report.classes if c in held] + sorted(held - set(report.classes))
     whens = ["before", "after"] + (["locate"] if report.location is not None else [])
 
     def dollars(cls: str, when: str, treatment: str) -> float:
@@ -291,9 +290,9 @@ def location_chart(report: Report) -> Chart:
     parts = []
     for c in classes:
         for w in whens:
-            held = ", ".join(f"{TREATMENT_NAMES[t]} {money(dollars(c, w, t))}" for t in order
-                             if abs(dollars(c, w, t)) >= 0.005)
-            parts.append(f"{c} {w}: {held or 'none'}")
+            where = ", ".join(f"{TREATMENT_NAMES[t]} {money(dollars(c, w, t))}" for t in order
+                              if abs(dollars(c, w, t)) >= 0.005)
+            parts.append(f"{c} {w}: {where or 'none'}")
     description = (
         "Stacked bars of each class's dollars by the tax treatment of the accounts that hold "
         "it, before and after the plan"
