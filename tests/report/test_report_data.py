@@ -47,13 +47,23 @@ def test_bands_are_drifts(kendra: Report) -> None:
         assert mine.breached_before == row.breached
 
 
+_REPORTS: dict[str, tuple[Book, Report]] = {}
+
+
+def example_report(name: str) -> tuple[Book, Report]:
+    """An example's book and report (without locate), solved once for this module."""
+    if name not in _REPORTS:
+        book = load_household(EXAMPLES / name)
+        _REPORTS[name] = (book, build_report(book, locate=False))
+    return _REPORTS[name]
+
+
 @pytest.mark.parametrize("name", ["two-earner.yaml", "three-account.yaml", "mary.yaml"])
 def test_account_mixes_add_up_to_the_plan(name: str) -> None:
     """Each account's classes sum to its value before and after the plan; across accounts a
     class's dollars are the plan's market dollars of that class (pre-tax households), and on
     the after-tax basis the before matches drift's pre-tax fractions."""
-    book = load_household(EXAMPLES / name)
-    report = build_report(book, locate=False)
+    book, report = example_report(name)
     plan = report.plan
     for mix, acct in zip(report.accounts, plan.accounts, strict=True):
         assert mix.id == acct.id
@@ -72,7 +82,7 @@ def test_account_mixes_add_up_to_the_plan(name: str) -> None:
 
 
 def test_treatments_are_the_accounts() -> None:
-    report = build_report(load_household(EXAMPLES / "two-earner.yaml"), locate=False)
+    _, report = example_report("two-earner.yaml")
     treatment = {a.id: a.treatment for a in report.accounts}
     assert treatment["joint-brokerage"] == "taxable"
     assert treatment["jordan-401k"] == "tax_deferred"
