@@ -20,6 +20,7 @@ from householder.cli.import_ import import_
 from householder.cli.init import init
 from householder.cli.locate import locate
 from householder.cli.plan import plan
+from householder.cli.report import report
 from householder.cli.schema import schema
 from householder.cli.tdf import tdf
 from householder.cli.validate import validate
@@ -76,7 +77,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help=(
         "Plan a whole household's investments at once: drift, plan, contribute, locate, "
-        "harvest, glide, tdf."
+        "harvest, glide, tdf, report."
     ),
 )
 
@@ -104,6 +105,7 @@ app.command()(locate)
 app.command()(harvest)
 app.command()(glide)
 app.command()(tdf)
+app.command()(report)
 app.command()(schema)
 app.command(name="import")(import_)
 app.command()(init)

@@ -20,7 +20,8 @@ CsvOpt = Annotated[
     typer.Option("--csv", help="Also write the trade list to this CSV file."),
 ]
 ForceOpt = Annotated[
-    bool, typer.Option("--force", help="Let --csv and --write-after replace an existing file.")
+    bool,
+    typer.Option("--force", help="Let --csv, --write-after and --report replace an existing file."),
 ]
 AfterOpt = Annotated[
     Path | None,
@@ -29,6 +30,11 @@ AfterOpt = Annotated[
         help="Also write the household after the trades to this new file (YAML, TOML or JSON; "
         "the original's comments and order kept).",
     ),
+]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option("--report", help="Also write the plan as a self-contained HTML report to this "
+                 "file (as `householder report` does; with --frontier, the trade-off too)."),
 ]
 
 
@@ -49,10 +55,14 @@ def plan(
     csv: CsvOpt = None,
     force: ForceOpt = False,
     write_after: AfterOpt = None,
+    report: ReportOpt = None,
     frontier: FrontierOpt = False,
     points: PointsOpt = None,
 ) -> None:
     """Trades, per account, that bring the household to its target at the least tax and fees."""
+    from householder.cli.report import check_report, write_report
+    from householder.report.common import Message
+
     if points is not None and not frontier:
         raise typer.BadParameter("--points is for --frontier", param_hint="--points")
     if frontier and csv is not None:
@@ -65,6 +75,8 @@ def plan(
     with handled(out):
         check_csv(csv, file, force)
         check_after(write_after, file, force, csv)
+        check_report(report, file, force, flag="--report")
+        check_distinct(csv=csv, write_after=write_after, report=report)
         book = load(file)
         require_money(book, "plan")
         if frontier:
@@ -73,13 +85,20 @@ def plan(
             from householder.report.frontier import frontier_report
 
             found = frontier_of(book, points or DEFAULT_POINTS)
-            out.emit(found, frontier_report(found))
+            blocks = frontier_report(found)
+            if report is not None:
+                made = write_report(book, report, inputs=[file], force=force, frontier=found)
+                blocks.append(Message(f"report written to {made.out}"))
+            out.emit(found, blocks)
             return
         from householder.optimize import solve_household
         from householder.plan.build import build_plan
 
         result = build_plan(solve_household(book))
         written = after_blocks(write_after, file, book, result, force)
+        if report is not None:
+            made = write_report(book, report, inputs=[file], force=force, plan=result)
+            written.append(Message(f"report written to {made.out}"))
         emit_plan(out, result, csv, force, inputs=[file], extra=written)
 
 
@@ -89,6 +108,21 @@ def check_csv(csv: Path | None, file: Path, force: bool) -> None:
         from householder.io.export import check_output
 
         check_output(csv, inputs=[file], force=force, flag="--csv")
+
+
+def check_distinct(**paths: Path | None) -> None:
+    """Two output options may not name the same file: the second would replace the first."""
+    from householder.errors import InputError
+
+    seen: dict[str, str] = {}
+    for flag, path in paths.items():
+        if path is None:
+            continue
+        name = "--" + flag.replace("_", "-")
+        real = os.path.realpath(path)
+        if real in seen:
+            raise InputError(f"{seen[real]} and {name} both name {path}; give each its own file")
+        seen[real] = name
 
 
 def check_after(after: Path | None, file: Path, force: bool, csv: Path | None) -> None:
