@@ -233,9 +233,11 @@ class Context:
         self.model.load(state.bounds, state.point)
         reference = state.reference or reference_of(self.model)
         state = state.but(reference=reference)
+        assert state.point is not None
+        center = (state.point.buys, state.point.sells)
         why = "gave no answer"
         try:
-            solved = solve_integer(self.model, reference)
+            solved = solve_integer(self.model, reference, center)
         except SolverError as exc:
             if strict:
                 raise
@@ -532,11 +534,13 @@ class WholeShares:
     def run(self, state: State, ctx: Context) -> State:
         again = self.again
         if self.exact:
+            if again:  # the continuous plan under the new bounds: what the whole shares round
+                state = ctx.closest(state)
             solved, ok = ctx.solve_exactly(state, strict=self.strict)
             if ok:
                 return solved
             state = solved.but(exact_whole_shares=False)
-            again = True
+            again = not self.again  # solved just now otherwise
         if again:
             state = ctx.closest(state)
         return ctx.round_whole_shares(state)
