@@ -120,7 +120,7 @@ class Context:
         reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
         for _ in range(5):
-            if m.solve_cost(m.tolerance + excess + slack):
+            if m.solve_cost(m.tolerance + excess + slack, known_feasible=True):
                 break
             slack *= 10
         else:
