@@ -220,3 +220,24 @@ def test_unreadable_input_is_its_own_failure(folder: Path, tmp_path: Path) -> No
     assert result.exit_code == 1
     doc = json.loads((tmp_path / "out" / "latin1.json").read_text(encoding="utf-8"))
     assert "not UTF-8" in doc["error"]
+
+
+def test_json_tables_only_for_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``plan --json`` with stderr not a terminal: the document on stdout, the messages on
+    stderr, no table (nobody reads it: rendering the tables of a 10,000-lot plan cost more
+    than parsing its file); ``HOUSEHOLDER_TABLES=1`` asks for them."""
+    monkeypatch.delenv("HOUSEHOLDER_TABLES")
+    quiet = run("plan", EXAMPLES / "kendra.yaml", "--json")
+    assert quiet.exit_code == 0
+    assert json.loads(quiet.stdout)["household"] == "Kendra"
+    assert "trades bring the household to its target" in quiet.stderr
+    assert "┃" not in quiet.stderr and "Kendra: plan on" not in quiet.stderr
+    monkeypatch.setenv("HOUSEHOLDER_TABLES", "1")
+    shown = run("plan", EXAMPLES / "kendra.yaml", "--json")
+    assert json.loads(shown.stdout) == json.loads(quiet.stdout) | {
+        "solver": json.loads(shown.stdout)["solver"]
+    }
+    assert "Kendra: plan on" in shown.stderr and "┃" in shown.stderr
+    monkeypatch.setenv("HOUSEHOLDER_TABLES", "0")
+    human = run("plan", EXAMPLES / "kendra.yaml")  # without --json: always the tables
+    assert "Kendra: plan on" in human.stdout
