@@ -104,11 +104,15 @@ class Context:
         of the closest.
 
         ``exact_first=False`` when the target is probably out of reach (whole shares just
-        rounded with no tolerance): the tracking QP first, and the exact-target LP only if that
-        finds the target reachable, which saves an LP that is almost always infeasible. The
-        answer is the same either way."""
+        rounded with no tolerance, or ``state``'s own plan missed it): the tracking QP first,
+        and the exact-target LP only if that finds the target reachable, which saves an LP
+        that is almost always infeasible. The answer is the same either way."""
         m = self.model
         m.load(state.bounds)
+        if state.point is not None and not state.target_reached:
+            # out of reach before, and the steps only tighten bounds (unrounding aside, which
+            # the tracking QP's verdict covers): the exact-target LP would be infeasible
+            exact_first = False
         on_target = np.full(len(self.data.classes), m.tolerance + BAND_EPS)
         if exact_first and m.solve_cost(on_target):
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
