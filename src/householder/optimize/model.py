@@ -251,18 +251,20 @@ class HouseholdModel:
         band) of target; False when there is none.
 
         ``known_feasible``: a plan within ``width`` is known to exist (the tracking QP just found
-        one), so "infeasible" from HiGHS's interior point method is its presolve's numerical
-        mistake, not an answer: the LP is solved again without presolve. On the 10,000-lot
-        benchmark, with 1,500 trades fixed at whole shares, IPM after presolve called five
-        widening LPs in a row infeasible (5–8 s each) where the simplex method and IPM without
-        presolve both solve the first (docs/performance.md)."""
+        one, its constraints met to 1e-14), so a large LP goes to HiGHS without presolve. On the
+        10,000-lot benchmark, once whole shares were rounded and fixed, HiGHS's presolve called
+        that LP infeasible in its first sweep (0.1 s), whatever the slack on the band and with
+        every presolve rule off; cvxpy then asked HiGHS for a dual ray, a full dual simplex
+        solve (5–11 s) that found the LP feasible after all; the width loop of
+        :meth:`~householder.optimize.steps.Context.closest` did that five times, then a
+        fallback floored every taxable sale and reported a shortfall of $2,270 a class where
+        the real one is $8–35 (docs/performance.md). Without presolve, IPM solves it at once."""
         if width is not None:
             self.width.value = width
-        status = self._solve(self.cost_problem, "cost", LP_SOLVERS)
-        if status in {cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE} and known_feasible and self.large:
-            status = self._solve(self.cost_problem, "cost (no presolve)", ("HIGHS",),
-                                 {"presolve": "off"})
-        return status in FEASIBLE
+        if known_feasible and self.large:
+            return self._solve(self.cost_problem, "cost", ("HIGHS", "CLARABEL"),
+                               {"presolve": "off"}) in FEASIBLE
+        return self._solve(self.cost_problem, "cost", LP_SOLVERS) in FEASIBLE
 
     def solve_tracking(self) -> np.ndarray | None:
         """The smallest excess beyond tolerance per class (scaled), or None if infeasible."""
