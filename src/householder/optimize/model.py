@@ -246,22 +246,22 @@ class HouseholdModel:
         """Whether the LP is large enough for HiGHS's interior point method (see _options)."""
         return self.data.n_lots + self.data.n_pairs >= IPM_MIN_COLUMNS
 
-    def solve_cost(self, width: np.ndarray | None = None, known_feasible: bool = False) -> bool:
+    def solve_cost(self, width: np.ndarray | None = None, no_presolve: bool = False) -> bool:
         """The cheapest plan with every class within ``width`` (scaled; default the current
         band) of target; False when there is none.
 
-        ``known_feasible``: a plan within ``width`` is known to exist (the tracking QP just found
-        one, its constraints met to 1e-14), so a large LP goes to HiGHS without presolve. On the
-        10,000-lot benchmark, once whole shares were rounded and fixed, HiGHS's presolve called
-        that LP infeasible in its first sweep (0.1 s), whatever the slack on the band and with
-        every presolve rule off; cvxpy then asked HiGHS for a dual ray, a full dual simplex
-        solve (5–11 s) that found the LP feasible after all; the width loop of
-        :meth:`~householder.optimize.steps.Context.closest` did that five times, then a
+        ``no_presolve``: a large LP goes to HiGHS without presolve. On the 10,000-lot
+        benchmark, once whole shares were rounded and fixed (``no_presolve`` is set then),
+        HiGHS's presolve called the LP after the tracking QP infeasible in its first sweep
+        (0.1 s), whatever the slack on the band and with every presolve rule off, though the
+        QP's plan meets its constraints to 1e-14; cvxpy then asked HiGHS for a dual ray, a
+        full dual simplex solve (5–11 s) that found the LP feasible after all; the width loop
+        of :meth:`~householder.optimize.steps.Context.closest` did that five times, then a
         fallback floored every taxable sale and reported a shortfall of $2,270 a class where
-        the real one is $8–35 (docs/performance.md). Without presolve, IPM solves it at once."""
+        the real one is $8–35 (docs/performance.md). Without presolve, IPM solves it."""
         if width is not None:
             self.width.value = width
-        if known_feasible and self.large:
+        if no_presolve and self.large:
             return self._solve(self.cost_problem, "cost", ("HIGHS", "CLARABEL"),
                                {"presolve": "off"}) in FEASIBLE
         return self._solve(self.cost_problem, "cost", LP_SOLVERS) in FEASIBLE

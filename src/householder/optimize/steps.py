@@ -119,12 +119,14 @@ class Context:
         excess = m.solve_tracking()
         if excess is None:
             raise InfeasibleError(explain_infeasible(self.data))
-        if not exact_first and np.all(excess <= 1e-7) and m.solve_cost(on_target):
+        rounded = state.unrounded is not None
+        if not exact_first and np.all(excess <= 1e-7) and m.solve_cost(on_target, rounded):
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
         reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
         for _ in range(5):
-            if m.solve_cost(m.tolerance + excess + slack, known_feasible=True):
+            # after a rounding fixed whole-share trades, HiGHS's presolve misjudges large LPs
+            if m.solve_cost(m.tolerance + excess + slack, no_presolve=rounded):
                 break
             slack *= 10
         else:
