@@ -8,6 +8,7 @@ issue 14.
                                     [--json FILE]
     python benchmarks/bench_plan.py --profile typical|direct|huge [--profile-out FILE]
     python benchmarks/bench_plan.py --compare-whole-shares typical
+    python benchmarks/bench_plan.py --batch 1000 [--jobs 2]
 
 The command line only; the work is in three modules beside it:
 
@@ -74,6 +75,10 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--compare-whole-shares", metavar="SIZE", choices=list(measure.SIZES),
                     help="time whole_share_method exact against repair on SIZE instead "
                     "(in process)")
+    ap.add_argument("--batch", metavar="N", type=int, default=None,
+                    help="instead: `householder batch` on N generated typical households "
+                    "(--jobs workers) against the goals for 1,000 and 10,000")
+    ap.add_argument("--jobs", type=int, default=2, help="--batch's workers (default 2)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     return ap
 
@@ -85,6 +90,17 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.profile:
         print(measure.profile(args.profile, args.seed, args.profile_out, method))
+        return 0
+    if args.batch:
+        env = measure.environment()
+        with tempfile.TemporaryDirectory() as tmp:
+            b = measure.batch_measurement(args.batch, Path(tmp), jobs=args.jobs,
+                                          timeout=args.timeout * 10)
+        if args.json:
+            args.json.write_text(json.dumps({"env": env, "batch": b}, indent=2, default=str))
+        print("\n".join(report.header(env)))
+        print()
+        print("\n".join(report.batch_table(b)))
         return 0
     if args.compare_whole_shares:
         rows = measure.compare_whole_shares(args.compare_whole_shares, args.seed)

@@ -408,6 +408,59 @@ def cli_measurements(
 
 
 # ------------------------------------------------------------------------------------------------
+# householder batch
+# ------------------------------------------------------------------------------------------------
+
+
+def batch_measurement(
+    n: int, tmp: Path, jobs: int = 2, size: str = "typical", timeout: float = 3600.0,
+    log: Log = _stderr,
+) -> dict[str, Any]:
+    """``householder batch`` on ``n`` generated households of ``size`` (seeds 0 … n − 1,
+    written as YAML first, not timed) with ``jobs`` workers: wall time, exit code, peak RSS
+    of the parent, and from its summary table the households that failed and the
+    per-household seconds (median, 90th percentile, max)."""
+    import csv
+    import statistics
+
+    inputs = tmp / f"batch-{size}-{n}"
+    inputs.mkdir(parents=True, exist_ok=True)
+    log(f"[batch] writing {n} {size} households …")
+    for seed in range(n):
+        generate.write(inputs / f"{size}-{seed:05d}.yaml", make_household(size, seed))
+    out = tmp / f"batch-{size}-{n}-out"
+    cmd = [householder_exe(), "batch", str(inputs), "--out", str(out), "--jobs", str(jobs),
+           "--force"]
+    log(f"[batch] householder batch ({n} households, --jobs {jobs}) …")
+    load_before = load_average()
+    run = timed_command(cmd, timeout)
+    rows: list[dict[str, str]] = []
+    with contextlib.suppress(OSError):
+        with open(out / "summary.csv", encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    seconds = sorted(float(r["seconds"]) for r in rows if r.get("seconds"))
+    return {
+        "n": n,
+        "jobs": jobs,
+        "size": size,
+        "wall": run["wall"],
+        "exit": run["exit"],
+        "rss_mb": run["rss_mb"],
+        "rows": len(rows),
+        "failed": sum(1 for r in rows if r.get("status") != "ok"),
+        "not_on_target": sum(1 for r in rows if r.get("target_reached") == "False"),
+        "household_s": {
+            "median": statistics.median(seconds) if seconds else float("nan"),
+            "p90": seconds[int(0.9 * (len(seconds) - 1))] if seconds else float("nan"),
+            "max": seconds[-1] if seconds else float("nan"),
+            "sum": sum(seconds),
+        },
+        "load_before": load_before,
+        "load_after": load_average(),
+    }
+
+
+# ------------------------------------------------------------------------------------------------
 # Whole shares: exact or repair; cProfile
 # ------------------------------------------------------------------------------------------------
 

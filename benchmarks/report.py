@@ -380,6 +380,44 @@ def goal_rows(
     return goals
 
 
+BATCH_1000_S = 300.0
+"""1,000 typical households through ``householder batch`` on 2 cores."""
+BATCH_10000_S = 1800.0
+"""10,000 of them."""
+
+
+def batch_table(b: dict[str, Any]) -> list[str]:
+    """:func:`measure.batch_measurement`'s figures, with the goals of issue 14: 1,000 typical
+    households ≤ 5 min on 2 cores, and 10,000 ≤ 30 min extrapolated linearly from the
+    measured run (a batch's households are independent: wall time grows with their number)."""
+    n, wall = b["n"], b["wall"]
+    per = wall / n if n else float("nan")
+    hs = b["household_s"]
+    rows = [
+        [f"`householder batch` on {n:,} {b['size']} households, --jobs {b['jobs']}",
+         f"{fmt_s(wall)} ({per * 1000:.0f} ms a household); exit {b['exit']}; "
+         f"{b['failed']} failed; parent {fmt_mb(b['rss_mb'])}"],
+        ["per household (its own seconds: read, check, solve, report)",
+         f"median {fmt_s(hs['median'])}, 90th percentile {fmt_s(hs['p90'])}, "
+         f"max {fmt_s(hs['max'])}; sum {fmt_s(hs['sum'])} = {hs['sum'] / wall:.2f} cores busy"
+         if wall == wall and wall > 0 else "—"],
+        ["load average (1 min) before / after", f"{b['load_before']:.2f} / {b['load_after']:.2f}"],
+    ]
+    lines = md_table(["batch", "measured"], rows)
+    goals = []
+    if n:
+        at_1000 = per * 1000
+        at_10000 = per * 10_000
+        goals.append([f"1,000 typical households ≤ {BATCH_1000_S / 60:g} min on 2 cores",
+                      f"{fmt_s(at_1000)}" + ("" if n == 1000 else f" (from {n:,})"),
+                      verdict(at_1000 <= BATCH_1000_S and b["failed"] == 0)])
+        goals.append([f"10,000 typical households ≤ {BATCH_10000_S / 60:g} min",
+                      f"{fmt_s(at_10000)}" + ("" if n == 10_000 else f" (extrapolated from "
+                                                  f"{n:,})"),
+                      verdict(at_10000 <= BATCH_10000_S and b["failed"] == 0)])
+    return [*lines, "", *md_table(["goal (issue 14)", "measured", "verdict"], goals)]
+
+
 def whole_share_table(rows: list[dict[str, Any]]) -> list[str]:
     """:func:`measure.compare_whole_shares`'s rows: one per method."""
     out = []

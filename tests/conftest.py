@@ -229,3 +229,11 @@ def household_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _human_tables_on_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--json`` the CLI renders its human tables on stderr only when stderr is a
+    terminal (``cli/common.py: Output.report``); the suite's stderr never is, and its tests
+    read those tables, so they are asked for (tests/cli/test_batch.py checks the default)."""
+    monkeypatch.setenv("HOUSEHOLDER_TABLES", "1")

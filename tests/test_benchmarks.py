@@ -284,6 +284,23 @@ def test_whole_share_table() -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+def test_batch_table_extrapolates_and_judges() -> None:
+    """1,000 households in 240 s: the 1,000 goal met; 10,000 extrapolated to 2,400 s, missed.
+    A failed household fails both."""
+    report = _load("report")
+    b = {"n": 1000, "jobs": 2, "size": "typical", "wall": 240.0, "exit": 0, "rss_mb": 80.0,
+         "rows": 1000, "failed": 0, "not_on_target": 3,
+         "household_s": {"median": 0.4, "p90": 0.6, "max": 2.0, "sum": 460.0},
+         "load_before": 1.0, "load_after": 1.5}
+    text = "\n".join(report.batch_table(b))
+    assert "240 ms a household" in text and "1.92 cores busy" in text
+    assert _goal(text, "1,000 typical households")[1:] == ["240.00 s", "met"]
+    assert _goal(text, "10,000 typical households")[1:] == [
+        "2400.00 s (extrapolated from 1,000)", "**missed**"]
+    failing = "\n".join(report.batch_table({**b, "failed": 1}))
+    assert _goal(failing, "1,000 typical households")[2] == "**missed**"
+
+
 def test_bench_plan_offers_its_flags() -> None:
     out = subprocess.run(
         [sys.executable, str(BENCH / "bench_plan.py"), "--help"],
@@ -291,7 +308,7 @@ def test_bench_plan_offers_its_flags() -> None:
     ).stdout
     for flag in ("--sizes", "--seed", "--repeat", "--budget", "--timeout", "--no-cli",
                  "--cli-sizes", "--whole-shares", "--no-trace", "--profile", "--profile-out",
-                 "--compare-whole-shares", "--json"):
+                 "--compare-whole-shares", "--batch", "--jobs", "--json"):
         assert flag in out, flag
     bad = subprocess.run(
         [sys.executable, str(BENCH / "bench_plan.py"), "--sizes", "typical,enormous"],

@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from householder import __version__
+from householder.cli.batch import batch
 from householder.cli.contribute import contribute
 from householder.cli.drift import drift
 from householder.cli.glide import glide
@@ -108,6 +109,7 @@ app.command()(tdf)
 app.command()(report)
 app.command()(schema)
 app.command(name="import")(import_)
+app.command()(batch)
 app.command()(init)
 
 

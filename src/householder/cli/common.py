@@ -62,9 +62,29 @@ class Output:
         self.report(blocks)
 
     def report(self, blocks: list[Block]) -> None:
-        """Tables and messages, in order, every piece of text as plain text."""
+        """Tables and messages, in order, every piece of text as plain text. With ``--json``,
+        tables go to stderr only when a person can see them (stderr is a terminal, or
+        ``HOUSEHOLDER_TABLES=1``): a script reads the document, and rendering the tables of a
+        10,000-lot plan took longer than parsing its file (docs/performance.md). Messages
+        (notes, warnings, the summary lines) always go."""
+        tables = not self.json_mode or _tables_wanted()
         for block in blocks:
-            self.human.print(render(block))
+            if tables or isinstance(block, Message):
+                self.human.print(render(block))
+
+
+TABLES_ENV = "HOUSEHOLDER_TABLES"
+"""``1``: with ``--json``, render the human tables on stderr even when it is not a terminal;
+``0``: never."""
+
+
+def _tables_wanted() -> bool:
+    import os
+
+    forced = os.environ.get(TABLES_ENV, "").strip()
+    if forced in {"0", "1"}:
+        return forced == "1"
+    return sys.stderr.isatty()
 
 
 def clip(value: str) -> str:

@@ -23,16 +23,32 @@ Chosen with ``policy.whole_share_method: exact``, and by ``auto`` up to
 ``EXACT_WHOLE_LIMIT`` whole-share pairs. ``python benchmarks/bench_plan.py --compare-whole-shares``
 measures both methods (docs/performance.md, "Whole shares: exact or repair").
 
-HiGHS stops at a gap of a few dollars (:data:`ABS_GAP_DOLLARS`, in the model's units of
-:math:`W`) or a modest relative gap, and within :data:`TIME_LIMIT` seconds; on the time limit a
-feasible incumbent is kept (it is within the gap HiGHS reports), and only without one does the
-caller fall back to rounding and repair.
+**Near the continuous plan.** Whole shares are a rounding of the continuous plan the earlier
+steps found, so each whole-share trade's share count is searched between the floor and the
+ceiling of that plan's (:func:`neighborhood`; a pair the continuous plan does not trade stays
+untraded). Over every pair at once the search space is the full MILP's, less only the plans that
+move some trade by more than a share from the continuous optimum, and HiGHS proves the optimum
+of that neighborhood to a cent (:data:`ABS_GAP_DOLLARS`) in a few hundred nodes, where the
+unrestricted MILP's bound stalled dollars away from its incumbent and ran into a time limit on
+most of the benchmark's typical households (docs/performance.md, "Whole shares"). The
+neighborhood's LP relaxation contains the continuous plan, so its bound is the continuous
+optimum, a bound for every whole-share plan: the log records how far above it the answer is
+(``rounding cost``). Where the neighborhood holds no plan (a gain cap the rounded-up sells
+break, say), the unrestricted MILP is solved instead, at the old gap of a few dollars.
+
+**Deterministic.** The limit is a number of branch-and-bound nodes (:data:`NODE_LIMIT`), not
+seconds, so the answer does not depend on the machine's load; on the node limit a feasible
+incumbent is kept (within the gap HiGHS reports). :data:`TIME_LIMIT` is a guard that no
+benchmark household comes near; only without an incumbent does the caller fall back to rounding
+and repair.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import warnings
+from dataclasses import dataclass
 
 import cvxpy as cp
 import numpy as np
@@ -40,7 +56,6 @@ import numpy as np
 from householder.errors import SolverError
 from householder.optimize.data import ProblemData
 from householder.optimize.model import (
-    FEASIBILITY,
     HouseholdModel,
     SolveRecord,
     feasibility_tolerance,
@@ -53,17 +68,49 @@ TRACKING_WEIGHT = 50.0
 tax, location, idle cash are all below ~1 per dollar)."""
 
 
-ABS_GAP_DOLLARS = 5.0
-"""Stop once the best plan found is provably within this many dollars of the optimum (the
-objective carries large constants, fees over the horizon on every holding, so a relative gap
-alone is either loose in dollars or far tighter than a cent). On the benchmark's typical
-household HiGHS proves $5 in about 0.4 s, while its bound stalls about $3 from the incumbent,
-so $1 would always run into the time limit (docs/performance.md)."""
-REL_GAP = 1e-5
-"""…or within this fraction of the objective HiGHS sees (a backstop: with the constants
-presolved away it is below a dollar on the benchmark households)."""
-TIME_LIMIT = 2.0
-"""Seconds; past it, HiGHS's best feasible plan so far is kept."""
+ABS_GAP_DOLLARS = 0.01
+"""Near the continuous plan (:func:`neighborhood`): stop once the plan found is provably within
+a cent of the neighborhood's best (in the model's units of :math:`W`). HiGHS proves it in 0.1–0.6
+s of solver time on the benchmark's typical households (docs/performance.md)."""
+WIDE_GAP_DOLLARS = 5.0
+"""The unrestricted MILP (only where the neighborhood holds no plan): its bound stalls dollars
+from the incumbent, so a cent would always run into the node limit; on the benchmark's typical
+household $5 took 0.1–17 s and $1 never closed."""
+REL_GAP = 1e-9
+"""HiGHS's relative gap, a backstop only: the objective HiGHS sees has its constants presolved
+away, so a relative gap is of an arbitrary number (1e-5 of it was 50 cents on one household and
+dollars on another)."""
+NODE_LIMIT = 20_000
+"""Branch-and-bound nodes at most: the deterministic limit. The neighborhood's solves took 40–
+1,300 nodes on the benchmark's typical households."""
+WIDE_NODE_LIMIT = 5_000
+"""The unrestricted MILP's node limit (it runs only where no neighborhood holds a plan; with a
+bound that stalls, every node past the first incumbents buys little)."""
+TIME_LIMIT = 60.0
+"""Seconds: a guard against a pathological household only (the node limit comes first on every
+benchmark household); past it, HiGHS's best feasible plan so far is kept."""
+INTEGER_EPS = 1e-6
+"""A share count this close to an integer is that integer."""
+NEIGHBORHOOD_SHARES = (1, 3)
+"""How far (in shares) beyond the floor and ceiling of the continuous plan's share count the
+whole-share search goes: 1 is the floor or the ceiling; 3 (two more shares each way) where the
+continuous plan was on target and no plan at 1 is (a band's edge that whole shares cross)."""
+NEIGHBORHOOD_OPTIONS: tuple[tuple[str, object], ...] = (
+    ("mip_heuristic_effort", 0.0),
+    ("mip_heuristic_run_rins", False),
+    ("mip_heuristic_run_rens", False),
+    ("mip_heuristic_run_root_reduced_cost", False),
+    ("mip_heuristic_run_zi_round", False),
+    ("mip_heuristic_run_shifting", False),
+    ("mip_detect_symmetry", False),
+    ("mip_allow_restart", False),
+)
+"""HiGHS's primal heuristics, symmetry detection and restarts off for the neighborhood: after
+presolve it has a handful of integer columns, which branch and bound proves in a node or two,
+while the heuristics' sub-MIPs took 80 % of the solve (0.45 s → 0.06 s a MILP on the benchmark's
+typical households, the same plans to the cent; docs/performance.md)."""
+MIP_FEASIBILITY = 1e-6
+"""HiGHS's MIP feasibility tolerance (its default), for the relaxations too (scaled)."""
 FEASIBILITY_TOL = 1e-6
 """Largest constraint violation (scaled) an incumbent kept on the time limit may have."""
 EXCESS_SLACK_DOLLARS = 0.01
@@ -80,40 +127,152 @@ continuous solves are accurate to about 1e-7 of W)."""
 
 
 def solve_integer(
-    model: HouseholdModel, reference: Reference, time_limit: float = TIME_LIMIT
+    model: HouseholdModel,
+    reference: Reference,
+    center: tuple[np.ndarray, np.ndarray] | None = None,
+    time_limit: float = TIME_LIMIT,
 ) -> bool:
     """Solve ``model`` with integer whole-share trades in place (variables hold the answer).
 
+    ``center``: the continuous plan's buys and sells per pair (dollars) that the whole shares
+    round; the share counts are searched next to it first (:func:`neighborhood`), then, if
+    that holds no plan, everywhere. Without it, everywhere at once.
+
     True when the variables hold a feasible integer plan: optimal within the gaps, or HiGHS's
-    incumbent when the time limit stopped it first; False when there is none (infeasible, or
-    no integer plan found in time).
+    incumbent when a limit stopped it first; False when there is none (infeasible, or no
+    integer plan found within the limits).
 
     With free contributions (``contribute --to-target``) the solve is lexicographic, like the
     continuous path: closest to target first, then the cheapest (smallest contribution) within
     that (:func:`_solve_lexicographic`)."""
     d = model.data
+    if not d.whole.any():
+        return model.solve_cost()
+    best: _Outcome | None = None
+    if center is not None:
+        for width in NEIGHBORHOOD_SHARES:
+            box = neighborhood(model, *center, width=width)
+            near: _Outcome | None = None
+            with contextlib.suppress(MilpTimeout):
+                near = _solve_whole(model, reference, box, ABS_GAP_DOLLARS, time_limit)
+            if near is not None and (best is None or near.better(best, d)):
+                best = near
+            # kept unless the continuous plan was on target and no plan this near it is; out
+            # of reach, the plan is within a share of the closest continuous plan per trade
+            if best is not None and (best.excess <= _excess_slack(d) or reference.excess.any()):
+                break
+        if best is not None:
+            best.restore()
+            return True
+    # no plan near the continuous one: search everywhere
+    return _solve_whole(model, reference, None, WIDE_GAP_DOLLARS, time_limit) is not None
+
+
+@dataclass
+class _Outcome:
+    """A whole-share MILP's plan: its L1 excess beyond tolerance (relative to the reference)
+    and its costs (scaled), and the values of the problem's variables, to restore it after
+    another solve."""
+
+    excess: float
+    cost: float
+    values: list[tuple[cp.Variable, np.ndarray | None]]
+
+    @classmethod
+    def of(cls, model: HouseholdModel, problem: cp.Problem, excess: cp.Variable) -> _Outcome:
+        values = [(x, None if x.value is None else np.array(x.value, copy=True))
+                  for x in problem.variables()]
+        l1 = float(np.sum(np.maximum(np.asarray(excess.value, dtype=float), 0.0)))
+        cost = sum(float(e.value) for e in model.terms.values() if e.value is not None)
+        return cls(l1, cost, values)
+
+    def better(self, than: _Outcome, d: ProblemData) -> bool:
+        """Closer to target (beyond :func:`_excess_slack`), or as close and cheaper."""
+        if abs(self.excess - than.excess) > _excess_slack(d):
+            return self.excess < than.excess
+        return self.cost < than.cost - 1e-9 * max(1.0, abs(than.cost))
+
+    def restore(self) -> None:
+        for x, value in self.values:
+            x.value = value
+
+
+def _excess_slack(d: ProblemData) -> float:
+    """L1 excess (scaled) that counts as none: a cent, or HiGHS's feasibility tolerance."""
+    return max(EXCESS_SLACK_DOLLARS / d.scale, EXCESS_SLACK)
+
+
+Box = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""Share counts per whole-share pair: buy lower, buy upper, sell lower, sell upper."""
+
+
+def neighborhood(
+    model: HouseholdModel, buys: np.ndarray, sells: np.ndarray, width: int = 1
+) -> Box:
+    """The share counts searched per whole-share pair: from the floor to the ceiling of the
+    continuous plan's ``buys`` and ``sells`` (dollars per pair), ``width`` − 1 more shares each
+    way, within the trade bounds the steps set (a forbidden buy stays forbidden) and the whole
+    shares held. A pair the plan does not trade stays untraded. Where the bounds leave nothing
+    of that range (a bound moved since the plan was found), the bounds' whole range."""
+    d = model.data
     v = model.v
     whole = np.flatnonzero(d.whole)
-    if not len(whole):
-        return model.solve_cost()
+    price = d.price[whole]
+    held = np.floor(d.x0[whole] / price + 1e-9)
+    out: list[np.ndarray] = []
+    for amount, lb, ub, most in (
+        (buys, v.pair_buy_lb, v.pair_buy_ub, np.full(len(whole), np.inf)),
+        (sells, v.pair_sell_lb, v.pair_sell_ub, held),
+    ):
+        shares = np.maximum(amount[whole], 0.0) / price
+        lo = np.maximum(np.floor(shares + INTEGER_EPS) - (width - 1), 0.0)
+        hi = np.where(shares > INTEGER_EPS, np.ceil(shares - INTEGER_EPS) + (width - 1), 0.0)
+        # the bounds in shares (a sale's bound may include the fraction of the last share)
+        low = np.ceil(np.asarray(lb.value, dtype=float)[whole] * d.scale / price - 1.0 - 1e-6)
+        high = np.floor(np.asarray(ub.value, dtype=float)[whole] * d.scale / price + 1e-6)
+        low, high = np.maximum(low, 0.0), np.minimum(high, most)
+        lo, hi = np.maximum(lo, low), np.minimum(hi, high)
+        empty = lo > hi
+        lo[empty], hi[empty] = low[empty], np.maximum(high[empty], low[empty])
+        out += [lo, hi]
+    return out[0], out[1], out[2], out[3]
+
+
+def _solve_whole(
+    model: HouseholdModel,
+    reference: Reference,
+    box: Box | None,
+    gap_dollars: float,
+    time_limit: float,
+) -> _Outcome | None:
+    """One whole-share MILP: share counts within ``box`` (None: anywhere the trade bounds
+    allow), stopped at ``gap_dollars``; its plan (in the variables, and as an outcome), or None
+    if there is none. See :func:`solve_integer`."""
+    d = model.data
+    v = model.v
+    whole = np.flatnonzero(d.whole)
     price = d.price[whole] / d.scale
-    n_buy = cp.Variable(len(whole), integer=True, name="whole_buy")
-    n_sell = cp.Variable(len(whole), integer=True, name="whole_sell")
+    # a holding of 100.35 shares: whole shares of it, or all of it with its fraction (``last``)
+    held = d.x0[whole] / d.price[whole]
+    whole_held = np.floor(held + 1e-9)
+    if box is None:
+        box = (np.zeros(len(whole)), np.full(len(whole), np.inf), np.zeros(len(whole)),
+               whole_held)
+    n_buy = cp.Variable(len(whole), integer=True, name="whole_buy",
+                        bounds=[box[0], _finite(box[1])])
+    n_sell = cp.Variable(len(whole), integer=True, name="whole_sell", bounds=[box[2], box[3]])
     excess = cp.Variable(len(d.classes), nonneg=True, name="excess_l1")
     dev = v.deviation() - reference.excess
     band = model.tolerance_band()
-    pick = np.zeros((len(whole), d.n_pairs))
-    pick[np.arange(len(whole)), whole] = 1.0
-    # a holding of 100.35 shares: whole shares of it, or all of it with its fraction (``last``)
-    held = d.x0[whole] / d.price[whole]
-    fraction = held - np.floor(held + 1e-9)
+    pick = _rows(whole, d.n_pairs)
+    fraction = held - whole_held
     fraction[fraction < 1e-6] = 0.0
     sold = cp.multiply(price, n_sell)
     integers_extra: tuple[cp.Variable, ...] = ()
-    whole_held = np.floor(held + 1e-9)
     fraction_sold: list[cp.Constraint] = []
-    if fraction.any():
-        has = np.flatnonzero(fraction)
+    # the fraction may go where every whole share may
+    has = np.flatnonzero((fraction > 0) & (box[3] >= whole_held))
+    if len(has):
         last = cp.Variable(len(has), boolean=True, name="whole_sell_fraction")
         sold = sold + _rows(has, len(whole)).T @ cp.multiply(price[has] * fraction[has], last)
         integers_extra = (last,)
@@ -121,9 +280,6 @@ def solve_integer(
         fraction_sold = [n_sell[has] >= cp.multiply(whole_held[has], last)]
     constraints = [
         *list(model.base_constraints),
-        n_buy >= 0,
-        n_sell >= 0,
-        n_sell <= whole_held,
         *fraction_sold,
         pick @ v.pair_buys() == cp.multiply(price, n_buy),
         pick @ v.pair_sells() == sold,
@@ -135,12 +291,36 @@ def solve_integer(
     constraints += extra
     integers += switches
     tracking = TRACKING_WEIGHT * cp.sum(excess)
+    limits = (
+        _Limits(gap_dollars, time_limit, NODE_LIMIT, options=NEIGHBORHOOD_OPTIONS)
+        if box is not None
+        else _Limits(gap_dollars, time_limit, WIDE_NODE_LIMIT, ", unrestricted")
+    )
     if v.contribution.size:
         return _solve_lexicographic(
-            model, constraints, excess, integers, time_limit, reference.contribution_cap
+            model, constraints, excess, integers, limits, reference.contribution_cap
         )
     problem = cp.Problem(cp.Minimize(tracking + sum(model.terms.values())), constraints)
-    return _run(model, problem, "whole shares (MILP)", integers, time_limit)
+    if not _run(model, problem, f"whole shares (MILP{limits.label})", integers, limits):
+        return None
+    return _Outcome.of(model, problem, excess)
+
+
+def _finite(upper: np.ndarray) -> np.ndarray:
+    """cvxpy's variable bounds take no infinity: a buy's count is bounded by the money anyway."""
+    return np.where(np.isfinite(upper), upper, 1e15)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """When HiGHS stops: the gap (dollars), the time guard (seconds), and the log's label."""
+
+    gap_dollars: float
+    time_limit: float
+    nodes: int
+    label: str = ""
+    options: tuple[tuple[str, object], ...] = ()
+    """More HiGHS options."""
 
 
 def _minimum_trade(model: HouseholdModel) -> tuple[list[cp.Constraint], tuple[cp.Variable, ...]]:
@@ -185,9 +365,9 @@ def _solve_lexicographic(
     constraints: list[cp.Constraint],
     excess: cp.Variable,
     integers: tuple[cp.Variable, ...],
-    time_limit: float,
+    limits: _Limits,
     contribution_cap: float | None,
-) -> bool:
+) -> _Outcome | None:
     """Free contributions: the whole-share plan closest to target (L1) within about the
     contribution the continuous solve found necessary, then the cheapest that close.
 
@@ -214,25 +394,22 @@ def _solve_lexicographic(
     tracking = TRACKING_WEIGHT * cp.sum(excess)
     others = [e for name, e in model.terms.items() if name != ContributionCost.name]
     first = cp.Problem(cp.Minimize(tracking + sum(others)), constraints)
-    if not _run(model, first, "whole shares (MILP, closest)", integers, time_limit):
-        return False
-    reached = float(np.sum(np.maximum(np.asarray(excess.value, dtype=float), 0.0)))
-    saved = [
-        (x, None if x.value is None else np.array(x.value, copy=True)) for x in first.variables()
-    ]
-    slack = max(EXCESS_SLACK_DOLLARS / d.scale, EXCESS_SLACK)
+    if not _run(model, first, f"whole shares (MILP, closest{limits.label})", integers, limits):
+        return None
+    saved = _Outcome.of(model, first, excess)
     second = cp.Problem(
         cp.Minimize(tracking + sum(model.terms.values())),
-        [*constraints, cp.sum(excess) <= reached + slack],
+        [*constraints, cp.sum(excess) <= saved.excess + _excess_slack(d)],
     )
     try:
-        solved = _run(model, second, "whole shares (MILP, cheapest)", integers, time_limit)
+        solved = _run(model, second, f"whole shares (MILP, cheapest{limits.label})", integers,
+                      limits)
     except SolverError:
         solved = False
     if not solved:
-        for x, value in saved:
-            x.value = value
-    return True
+        saved.restore()
+        return saved
+    return _Outcome.of(model, second, excess)
 
 
 def reference_of(model: HouseholdModel) -> Reference:
@@ -268,13 +445,14 @@ def _contribution_cap(model: HouseholdModel) -> float | None:
 
 
 def _feasibility_options(d: ProblemData) -> dict[str, float]:
-    """HiGHS's feasibility tolerances where a small cash flow needs them tighter than its
-    defaults (:func:`~householder.optimize.model.feasibility_tolerance`): a $1,000 flow into a
-    $10 billion household is 1e-7 of W, inside HiGHS's MIP default of 1e-6, so the MILP kept
-    the money uninvested."""
-    tol = feasibility_tolerance(d)
-    if tol >= FEASIBILITY:
-        return {}
+    """HiGHS's feasibility tolerances: one for the LP relaxations and the integer plan alike,
+    HiGHS's MIP default (:data:`MIP_FEASIBILITY`), or tighter where a small cash flow needs it
+    (:func:`~householder.optimize.model.feasibility_tolerance`): a $1,000 flow into a $10
+    billion household is 1e-7 of W, inside HiGHS's MIP default of 1e-6, so the MILP kept the
+    money uninvested. With the LP's default (1e-7) beside the MIP's (1e-6), HiGHS's presolve
+    declared infeasible a neighborhood holding the continuous plan itself (a position sold in
+    full: its whole shares and its fraction sum to the lower bound on the sale)."""
+    tol = min(feasibility_tolerance(d), MIP_FEASIBILITY)
     return {"primal_feasibility_tolerance": tol, "mip_feasibility_tolerance": tol}
 
 
@@ -283,7 +461,7 @@ def _run(
     problem: cp.Problem,
     name: str,
     integers: tuple[cp.Variable, ...],
-    time_limit: float,
+    limits: _Limits,
 ) -> bool:
     """One HiGHS solve of a mixed-integer ``problem``, logged; see :func:`solve_integer`."""
     d = model.data
@@ -293,23 +471,30 @@ def _run(
             warnings.simplefilter("ignore", UserWarning)
             problem.solve(
                 solver="HIGHS",
-                time_limit=time_limit,
+                time_limit=limits.time_limit,
+                mip_max_nodes=limits.nodes,
+                **dict(limits.options),
                 mip_rel_gap=REL_GAP,
-                mip_abs_gap=ABS_GAP_DOLLARS / d.scale,
+                mip_abs_gap=limits.gap_dollars / d.scale,
                 **_feasibility_options(d),
             )
     except cp.error.SolverError as exc:
         raise SolverError(f"the mixed-integer solve failed: {exc}") from exc
     status = str(problem.status)
     solved = status in {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
+    seconds = time.perf_counter() - start
     if status == cp.USER_LIMIT:
         solved = _incumbent_is_feasible(problem, *integers)
-        status = f"{status} (incumbent {'kept' if solved else 'none'})"
-    model.log.append(SolveRecord(name, "HIGHS", status, time.perf_counter() - start))
+        # the solver's own clock, not ours, says which limit it was
+        solver_s = problem.solver_stats.solve_time if problem.solver_stats else None
+        which = "time" if (solver_s or seconds) >= limits.time_limit * 0.99 else "node"
+        status = f"{status} ({which} limit, incumbent {'kept' if solved else 'none'})"
+    model.log.append(SolveRecord(name, "HIGHS", status, seconds))
     if not solved and str(problem.status) == cp.USER_LIMIT:
         raise MilpTimeout(
-            f"the mixed-integer whole-share solve found no plan within {time_limit:g} s; "
-            "policy.whole_share_method: repair rounds a continuous plan instead"
+            f"the mixed-integer whole-share solve found no plan within {limits.nodes:,} nodes "
+            f"or {limits.time_limit:g} s; policy.whole_share_method: repair rounds a "
+            "continuous plan instead"
         )
     return solved
 

@@ -43,10 +43,28 @@ from householder.optimize.variables import Variables
 LP_SOLVERS = ("HIGHS", "CLARABEL", "SCS")
 QP_SOLVERS = ("CLARABEL", "OSQP", "SCS")
 FEASIBLE = {cp.OPTIMAL, cp.OPTIMAL_INACCURATE}
-_INSTALLED_SOLVERS = frozenset(cp.installed_solvers())
-"""Asked once per process: ``cp.installed_solvers()`` takes about 2 ms a call."""
+SOLVER_MODULES = {"HIGHS": "highspy", "CLARABEL": "clarabel", "OSQP": "osqp", "SCS": "scs"}
+"""The Python module each solver the model may ask for comes in."""
+
+
+def _installed(solvers: dict[str, str]) -> frozenset[str]:
+    """The solvers whose module is installed, found without importing them:
+    ``cp.installed_solvers()`` imports every solver cvxpy knows, and OSQP imports jinja2 for
+    its code generation, about 0.15 s of the CLI's start that ``import cvxpy`` does not pay
+    (docs/performance.md)."""
+    from importlib.util import find_spec
+
+    return frozenset(name for name, module in solvers.items() if find_spec(module) is not None)
+
+
+_INSTALLED_SOLVERS = _installed(SOLVER_MODULES)
+"""Asked once per process."""
 IPM_MIN_COLUMNS = 3000
 """Lots plus (account, fund) pairs from which the LPs go to HiGHS's interior point method."""
+SIMPLEX_MAX_COLUMNS = 30_000
+"""Without presolve (after a whole-share rounding, :meth:`HouseholdModel.solve_cost`), HiGHS's
+dual simplex up to this many lots plus pairs, its interior point method beyond (the simplex
+took 68 s on the 100,000-lot LP even with presolve)."""
 FEASIBILITY = 1e-7
 """The LP's primal feasibility tolerance (scaled: a fraction of the household value W),
 HiGHS's default..."""
@@ -187,8 +205,15 @@ class HouseholdModel:
         return fixed + float(free.sum())
 
     # -- solving ---------------------------------------------------------------------------------
-    def _solve(self, problem: cp.Problem, name: str, solvers: tuple[str, ...]) -> str:
-        """Solve with the first solver that gives an answer; returns cvxpy's status."""
+    def _solve(
+        self,
+        problem: cp.Problem,
+        name: str,
+        solvers: tuple[str, ...],
+        highs_extra: dict[str, object] | None = None,
+    ) -> str:
+        """Solve with the first solver that gives an answer; returns cvxpy's status.
+        ``highs_extra``: more HiGHS options."""
         last_error: Exception | None = None
         installed = _INSTALLED_SOLVERS
         for solver in solvers:
@@ -199,7 +224,8 @@ class HouseholdModel:
                 with warnings.catch_warnings():  # "may be inaccurate": the status says so
                     warnings.simplefilter("ignore", UserWarning)
                     problem.solve(
-                        solver=solver, **_options(solver, self.large, self.feasibility)
+                        solver=solver,
+                        **_options(solver, self.large, self.feasibility, highs_extra),
                     )
             except cp.error.SolverError as exc:
                 last_error = exc
@@ -220,15 +246,35 @@ class HouseholdModel:
         return feasibility_tolerance(self.data)
 
     @property
+    def columns(self) -> int:
+        """Lots plus pairs: the size that chooses HiGHS's method."""
+        return self.data.n_lots + self.data.n_pairs
+
+    @property
     def large(self) -> bool:
         """Whether the LP is large enough for HiGHS's interior point method (see _options)."""
-        return self.data.n_lots + self.data.n_pairs >= IPM_MIN_COLUMNS
+        return self.columns >= IPM_MIN_COLUMNS
 
-    def solve_cost(self, width: np.ndarray | None = None) -> bool:
+    def solve_cost(self, width: np.ndarray | None = None, no_presolve: bool = False) -> bool:
         """The cheapest plan with every class within ``width`` (scaled; default the current
-        band) of target; False when there is none."""
+        band) of target; False when there is none.
+
+        ``no_presolve``: a large LP goes to HiGHS without presolve. On the 10,000-lot
+        benchmark, once whole shares were rounded and fixed (``no_presolve`` is set then),
+        HiGHS's presolve called the LP after the tracking QP infeasible in its first sweep
+        (0.1 s), whatever the slack on the band and with every presolve rule off, though the
+        QP's plan meets its constraints to 1e-14; cvxpy then asked HiGHS for a dual ray, a
+        full dual simplex solve (5–11 s) that found the LP feasible after all; the width loop
+        of :meth:`~householder.optimize.steps.Context.closest` did that five times, then a
+        fallback floored every taxable sale and reported a shortfall of $2,270 a class where
+        the real one is $8–35 (docs/performance.md). Without presolve, IPM solves it."""
         if width is not None:
             self.width.value = width
+        if no_presolve and self.large:
+            # without presolve the dual simplex solved the 10,000-lot LP in 1.2 s, IPM in 2.8 s
+            method = "simplex" if self.columns < SIMPLEX_MAX_COLUMNS else "ipm"
+            return self._solve(self.cost_problem, "cost", ("HIGHS", "CLARABEL"),
+                               {"presolve": "off", "solver": method}) in FEASIBLE
         return self._solve(self.cost_problem, "cost", LP_SOLVERS) in FEASIBLE
 
     def solve_tracking(self) -> np.ndarray | None:
@@ -263,7 +309,10 @@ _silence_highs_banner()
 
 
 def _options(
-    solver: str, large: bool = False, feasibility: float = FEASIBILITY
+    solver: str,
+    large: bool = False,
+    feasibility: float = FEASIBILITY,
+    highs_extra: dict[str, object] | None = None,
 ) -> dict[str, object]:
     """Solver options. HiGHS's interior point method (with crossover, so the answer is still a
     vertex) on large LPs: on the benchmark's 100,000-lot household the dual simplex took 68 s on
@@ -276,6 +325,7 @@ def _options(
         options: dict[str, object] = {"solver": "ipm"} if large else {}
         if feasibility < FEASIBILITY:
             options["primal_feasibility_tolerance"] = feasibility
+        options.update(highs_extra or {})
         return {"highs_options": options} if options else {}
     return {}
 

@@ -104,23 +104,29 @@ class Context:
         of the closest.
 
         ``exact_first=False`` when the target is probably out of reach (whole shares just
-        rounded with no tolerance): the tracking QP first, and the exact-target LP only if that
-        finds the target reachable, which saves an LP that is almost always infeasible. The
-        answer is the same either way."""
+        rounded with no tolerance, or ``state``'s own plan missed it): the tracking QP first,
+        and the exact-target LP only if that finds the target reachable, which saves an LP
+        that is almost always infeasible. The answer is the same either way."""
         m = self.model
         m.load(state.bounds)
+        if state.point is not None and not state.target_reached:
+            # out of reach before, and the steps only tighten bounds (unrounding aside, which
+            # the tracking QP's verdict covers): the exact-target LP would be infeasible
+            exact_first = False
         on_target = np.full(len(self.data.classes), m.tolerance + BAND_EPS)
         if exact_first and m.solve_cost(on_target):
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
         excess = m.solve_tracking()
         if excess is None:
             raise InfeasibleError(explain_infeasible(self.data))
-        if not exact_first and np.all(excess <= 1e-7) and m.solve_cost(on_target):
+        rounded = state.unrounded is not None
+        if not exact_first and np.all(excess <= 1e-7) and m.solve_cost(on_target, rounded):
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
         reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
         for _ in range(5):
-            if m.solve_cost(m.tolerance + excess + slack):
+            # after a rounding fixed whole-share trades, HiGHS's presolve misjudges large LPs
+            if m.solve_cost(m.tolerance + excess + slack, no_presolve=rounded):
                 break
             slack *= 10
         else:
@@ -233,9 +239,11 @@ class Context:
         self.model.load(state.bounds, state.point)
         reference = state.reference or reference_of(self.model)
         state = state.but(reference=reference)
+        assert state.point is not None
+        center = (state.point.buys, state.point.sells)
         why = "gave no answer"
         try:
-            solved = solve_integer(self.model, reference)
+            solved = solve_integer(self.model, reference, center)
         except SolverError as exc:
             if strict:
                 raise
@@ -532,11 +540,13 @@ class WholeShares:
     def run(self, state: State, ctx: Context) -> State:
         again = self.again
         if self.exact:
+            if again:  # the continuous plan under the new bounds: what the whole shares round
+                state = ctx.closest(state)
             solved, ok = ctx.solve_exactly(state, strict=self.strict)
             if ok:
                 return solved
             state = solved.but(exact_whole_shares=False)
-            again = True
+            again = not self.again  # solved just now otherwise
         if again:
             state = ctx.closest(state)
         return ctx.round_whole_shares(state)
