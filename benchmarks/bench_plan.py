@@ -39,6 +39,7 @@ import tempfile
 from pathlib import Path
 
 import measure
+
 import report
 
 
