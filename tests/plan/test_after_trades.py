@@ -252,7 +252,9 @@ def test_toml_and_json_round_trip_in_their_own_format(suffix: str, tmp_path: Pat
         assert list(tomllib.loads(written)) == list(tomllib.loads(text))
     else:
         assert list(json.loads(written)) == list(json.loads(text))
-        assert list(json.loads(written)["accounts"][7]) == list(data["accounts"][7])
+        keys, given = list(json.loads(written)["accounts"][7]), list(data["accounts"][7])
+        # the file's keys in its order; what the trades add (a loss sold: transactions) after
+        assert keys[: len(given)] == given and set(keys[len(given):]) <= {"transactions"}
 
 
 def test_another_format_than_the_source(tmp_path: Path) -> None:
@@ -599,3 +601,40 @@ def test_a_gain_cap_is_per_plan_so_next_may_realize_it_again() -> None:
     again = build_plan(solve_household(build_book(
         after.model_dump(by_alias=True, exclude_unset=True))))
     assert again.tax.short_term_gain + again.tax.long_term_gain == pytest.approx(500.0, abs=0.01)
+
+
+def test_a_loss_sold_opens_the_window_for_the_next_plan(tmp_path: Path) -> None:
+    """A taxable loss the plan realizes is written as a ``sell`` of NEXT's ``transactions``
+    (what the wash-sale rule left of it), so a plan of NEXT within 30 days buys nothing of its
+    group in any account and its calendar says until when (IRC 1091(a))."""
+    source = EXAMPLES / "harvest.yaml"
+    first, out = round_trip(source, tmp_path)
+    losses = {}
+    for account in first["accounts"]:
+        for trade in account["trades"]:
+            for line in trade.get("lots") or []:
+                left = round(-line["gain"] - line["wash_sale_disallowed"], 2)
+                if left >= 0.01:
+                    losses.setdefault(trade["fund"], []).append(
+                        (line["shares"], line["proceeds"], left))
+    assert losses, "the example's plan realizes a loss"
+    written = yaml.safe_load(out.read_text())
+    sells = [(a["id"], tx) for a in written["accounts"] for tx in a.get("transactions", [])
+             if tx["action"] == "sell"]
+    got: dict[str, list[tuple[float, float, float]]] = {}
+    for _, tx in sells:
+        assert str(tx["date"]) == first["as_of"]
+        got.setdefault(tx["fund"], []).append(
+            (tx["shares"], tx["amount"], round(tx["cost"] - tx["amount"], 2)))
+    assert {f: sorted(v) for f, v in got.items()} == {
+        f: sorted((s, p, pytest.approx(x, abs=0.011)) for s, p, x in v)
+        for f, v in losses.items()}
+    second = run("plan", str(out))
+    blocked = {f for row in second["wash_sale_calendar"] for f in row["funds"]}
+    assert set(losses) <= blocked
+    until = date.fromisoformat(first["as_of"]).toordinal() + 31
+    for row in second["wash_sale_calendar"]:
+        if set(row["funds"]) & set(losses):
+            assert date.fromisoformat(row["do_not_buy_before"]).toordinal() == until
+    bought = {t["fund"] for a in second["accounts"] for t in a["trades"] if t["action"] == "buy"}
+    assert not bought & blocked

@@ -194,3 +194,43 @@ def test_a_recent_loss_sale_keeps_the_plan_from_buying_the_group() -> None:
                in s for s in plan.shortfall), plan.shortfall
     [line] = plan.wash_sale_calendar
     assert (line.do_not_buy_before, line.sales[0].source) == ("2026-12-21", "transactions")
+
+
+def test_a_purchase_already_made_in_a_401k_keeps_the_loss_lot() -> None:
+    """The same household, but the 401(k) bought VTSAX on 2026-11-27, a week before ``as_of``
+    (a lot of the holding): a sale of the VTI lot today would be washed for good (Rev. Rul.
+    2008-5), whatever the plan does. The plan keeps the lot, as it keeps one whose group it
+    buys itself (design/model.md: loss sales of funds bought in the 30 days before ``as_of``
+    are forbidden), and says why; the scheduled purchases above, still to come and washing a
+    tenth of the loss, are priced instead."""
+    data = two_accounts()
+    data["accounts"][1]["holdings"] = [{"fund": "VTSAX", "lots": [
+        {"id": "K1", "shares": 100, "cost": 15_000, "acquired": "2019-01-02"},
+        {"id": "K2", "shares": 10, "cost": 2_000, "acquired": "2026-11-27"}]}]
+    data["prices"]["VTSAX"] = 200.0
+    plan = plan_of(data)
+    assert not [t for a in plan.accounts for t in a.trades if t.action == "sell"
+                and t.fund == "VTI"]
+    assert any(n.startswith("wash sale avoided: VTI+VTSAX lots at a loss are kept")
+               for n in plan.notes)
+    assert not plan.target_reached and plan.shortfall
+    # a month later the purchase is out of the window: the lot is sold
+    later = two_accounts(as_of="2026-12-28")
+    later["accounts"][1]["holdings"] = data["accounts"][1]["holdings"]
+    later["prices"]["VTSAX"] = 200.0
+    sells = [t.fund for a in plan_of(later).accounts for t in a.trades if t.action == "sell"]
+    assert sells == ["VTI"]
+
+
+def test_keeping_the_loss_lot_gives_way_when_no_plan_is_left_without_its_sale() -> None:
+    """A cash floor in the brokerage that only the VTI lot's sale can meet: the lot is sold,
+    washed, and the plan says so, rather than no plan at all."""
+    data = two_accounts(restrictions=[{"rule": "cash_floor", "account": "brokerage",
+                                       "amount": 5_000}])
+    data["accounts"][1]["holdings"] = [{"fund": "VTSAX", "lots": [
+        {"id": "K2", "shares": 10, "cost": 2_000, "acquired": "2026-11-27"}]}]
+    data["prices"]["VTSAX"] = 200.0
+    plan = plan_of(data)
+    [sale] = [t for a in plan.accounts for t in a.trades if t.action == "sell"]
+    assert sale.fund == "VTI" and sale.lots[0].wash_sale_disallowed > 0
+    assert any(n.startswith("wash sale taken") for n in plan.notes)

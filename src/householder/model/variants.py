@@ -27,6 +27,7 @@ from householder.model.household import (
     Household,
     RealizedThisYear,
     TaxLot,
+    Transaction,
 )
 from householder.model.types import Treatment, WholeShares
 
@@ -132,6 +133,10 @@ class LotLineLike(Protocol):
     def shares(self) -> float | None: ...
     @property
     def cost(self) -> float: ...
+    @property
+    def proceeds(self) -> float: ...
+    @property
+    def wash_sale_disallowed(self) -> float: ...
 
 
 class TradeLike(Protocol):
@@ -234,6 +239,11 @@ def after_trades(
       adjusted basis and acquisition date, carved out of the purchase or the lot they are;
     - a holding's ``shares`` and ``value`` are the plan's ``holdings_after``; each account's
       ``cash`` is its ``cash_after``; a contribution raises ``contributions.this_year``;
+    - a taxable sale at a loss (what the wash-sale rule left of it) is a ``sell`` in the
+      account's ``transactions``, dated ``as_of``, so that the next plan within the window
+      buys none of its group in any account (IRC 1091: a purchase in the 30 days after the sale
+      washes it too); the shares sold of a lot bought in the window before ``as_of`` are a
+      ``buy`` on its date (the purchase still washes a loss sold after it);
     - the plan's realized gains are added to ``tax.realized_this_year``;
     - a fund priced or named only by a holding the plan sells whole keeps its price (in
       ``prices:``) and its place in the universe (in ``funds:``).
@@ -422,6 +432,9 @@ class _AccountAfter:
             update["holdings"] = holdings
         if self.planned.cash_after != spec.cash:
             update["cash"] = self.planned.cash_after
+        sold = self.sale_transactions()
+        if sold:
+            update["transactions"] = [*spec.transactions, *sold]
         contribution = self.planned.contribution
         if contribution > 0:
             given = spec.contributions
@@ -431,6 +444,46 @@ class _AccountAfter:
             elif not self.taxable:  # a taxable account has no contribution limit
                 update["contributions"] = Contributions(this_year=contribution)
         return spec.model_copy(update=update) if update else spec
+
+    def sale_transactions(self) -> list[Transaction]:
+        """What a taxable sale leaves the wash-sale window to know, as ``transactions``:
+
+        - each lot it draws on at a loss the wash-sale rule left (proceeds below the basis less
+          the loss disallowed), a ``sell`` dated ``as_of``: the next plan within the window
+          buys none of its group;
+        - the shares it sells of a lot bought in the window before ``as_of``, a ``buy`` on the
+          lot's date: the purchase happened, and still washes a loss sold in the window after
+          it though its shares are gone (Treas. Reg. 1.1091-1).
+        """
+        if not self.taxable:
+            return []
+        window = self.book.household.policy.wash_sale_window_days
+        since = date.fromordinal(self.as_of.toordinal() - window)
+        out: list[Transaction] = []
+        for trades in self.trades.values():
+            for trade in trades:
+                if trade.action != "sell":
+                    continue
+                position = self.acct.position(trade.fund)
+                acquired = {lot.id: lot for lot in position.lots} if position else {}
+                for line in trade.lots:
+                    if not line.shares:
+                        continue
+                    held = acquired.get(line.id)
+                    if held is not None and held.acquired >= since:
+                        out.append(Transaction.model_validate({
+                            "date": held.acquired, "fund": trade.fund, "action": "buy",
+                            "shares": line.shares, "amount": _cents(_dec(line.cost)),
+                        }))
+                    cost = _dec(line.cost) - _dec(line.wash_sale_disallowed)
+                    proceeds = _dec(line.proceeds)
+                    if cost - proceeds >= CENT:
+                        out.append(Transaction.model_validate({
+                            "date": self.as_of, "fund": trade.fund, "action": "sell",
+                            "shares": line.shares, "amount": _cents(proceeds),
+                            "cost": _cents(cost),
+                        }))
+        return out
 
     # -- one holding ---------------------------------------------------------------------------
     def where(self, fund: str) -> str:

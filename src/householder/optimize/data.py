@@ -80,6 +80,7 @@ class ProblemData:
         self.embedded_tax = facts.embedded_tax
         self.group_of_fund = facts.groups
         self.recent_buy_groups = facts.recent_groups
+        self.committed_buy_groups = facts.committed_groups
         self.lots: Lots = facts.lots if scenario.allow_sell else _NO_LOTS
 
         taxable = np.array([t is Treatment.TAXABLE for t in facts.pair_treatment], dtype=bool)

@@ -48,6 +48,10 @@ BAND_EPS = 1e-9
 INTEGER_EPS = 1e-6
 """Share counts this close to an integer are that integer."""
 EXHAUSTIVE_WASH_CONFLICTS = 3
+HUGE_COLUMNS = 30_000
+"""Lots plus pairs from which :meth:`Context.closest` asks the tracking QP first and sends the
+LP after it to HiGHS without presolve (docs/performance.md: on the 100,000-lot household
+HiGHS's presolve called that LP infeasible, and each verdict took 90 s)."""
 """Up to this many wash-sale conflicts in one round, every way of resolving them is solved
 (2^n solves); beyond, only the smaller side of each (one solve; see :class:`WashSales`).
 Trying two more plans a round tripled the solves on the 10,000-lot benchmark (7 → 10 s)."""
@@ -113,6 +117,11 @@ class Context:
             # out of reach before, and the steps only tighten bounds (unrounding aside, which
             # the tracking QP's verdict covers): the exact-target LP would be infeasible
             exact_first = False
+        huge = m.columns >= HUGE_COLUMNS
+        if huge:
+            # HiGHS proves a 100,000-lot LP infeasible in about 90 s (its dual ray); the
+            # tracking QP answers whether the target is in reach in under 10
+            exact_first = False
         on_target = np.full(len(self.data.classes), m.tolerance + BAND_EPS)
         if exact_first and m.solve_cost(on_target):
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
@@ -124,9 +133,12 @@ class Context:
             return state.but(point=m.point(), target_reached=True, shortfall=(), excess=None)
         reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
-        for _ in range(5):
-            # after a rounding fixed whole-share trades, HiGHS's presolve misjudges large LPs
-            if m.solve_cost(m.tolerance + excess + slack, no_presolve=rounded):
+        for attempt in range(5):
+            # after a rounding fixed whole-share trades, or after loss lots were kept (wash
+            # sales), HiGHS's presolve misjudges large LPs: once it has said infeasible, the
+            # LP goes without it
+            no_presolve = rounded or attempt > 0 or huge
+            if m.solve_cost(m.tolerance + excess + slack, no_presolve=no_presolve):
                 break
             slack *= 10
         else:
@@ -178,7 +190,8 @@ class Context:
                 bounds = bounds.replace(lot_ub=ub)
                 notes.append(
                     f"wash sale avoided: {group} lots at a loss are kept "
-                    "because the household buys it"
+                    "because the household buys it (in the plan or in the 30 days around "
+                    "as_of: see the calendar)"
                 )
         return state.but(bounds=bounds, forbidden_buy=forbidden).noted(*notes)
 
@@ -193,6 +206,23 @@ class Context:
         bought = np.bincount(pair_code, weights=state.point.buys, minlength=n)
         both = np.flatnonzero((loss_sold > 0.005) & (bought > 0.005))
         return [(int(g), float(loss_sold[g]), float(bought[g])) for g in both]
+
+    def bought_recently(self, state: State) -> list[int]:
+        """Groups (as codes) whose loss lots ``state``'s plan sells although the household
+        bought the group in the wash-sale window around ``as_of`` in a tax-advantaged account
+        (:attr:`~householder.valuation.facts.Facts.committed_groups`): the loss would be lost
+        for good to a purchase already made or set, so the sale is avoided as one washed by a
+        purchase in the plan is. The first plan that chose to buy in an IRA rather than sell at
+        a loss and the plan of the household after it agree."""
+        assert state.point is not None
+        groups, lot_code, _ = self.group_codes
+        recent = self.data.committed_buy_groups
+        if not recent:
+            return []
+        loss = self.data.lot_true_gain_ratio < 0
+        loss_sold = np.bincount(lot_code, weights=state.point.lot_sells * loss,
+                                minlength=len(groups))
+        return [int(g) for g in np.flatnonzero(loss_sold > 0.005) if groups[g] in recent]
 
     def best_of(
         self,
@@ -419,9 +449,14 @@ class WashSales:
         if not d.has_lots:
             return state
         resolve = self.resolve or ctx.closest
+        keep_sunk = not self.buys_only
         for _ in range(self.rounds):
             conflicts = ctx.conflicts(state)
-            if not conflicts:
+            sunk: list[tuple[int, bool]] = []
+            if keep_sunk:
+                sunk = [(g, False) for g in ctx.bought_recently(state)]
+                conflicts = [c for c in conflicts if (c[0], False) not in sunk]
+            if not conflicts and not sunk:
                 return state
             if self.buys_only:
                 state = resolve(ctx.forbid(state, [(g, True) for g, _, _ in conflicts]))
@@ -435,7 +470,19 @@ class WashSales:
             if smaller in choices:  # the smaller sides first: on a tie they stay
                 choices.remove(smaller)
             choices.insert(0, smaller)
-            state = ctx.best_of(state, choices, resolve)
+            try:
+                state = ctx.best_of(state, [sunk + c for c in choices], resolve)
+            except InfeasibleError:
+                if not sunk:
+                    raise
+                keep_sunk = False
+                # keeping the loss lots a past purchase washes leaves no plan (a withdrawal
+                # needs their sale): they are sold, the loss disallowed and priced as such
+                if not conflicts:
+                    return state.noted(
+                        "wash sale taken: lots at a loss a recent purchase washes are sold, "
+                        "since no plan without their sale exists")
+                state = ctx.best_of(state, choices, resolve)
         return state
 
 
@@ -515,6 +562,8 @@ class WholePositions:
         except InfeasibleError:
             return state
         assert tried.point is not None
+        if np.any(tried.point.sells[small] < d.x0[small] - 0.005):
+            return state  # the re-solve freed the bounds (a rounding's fresh start): not sold
         closer_or_same = not better((state.key()[0], 0.0), (tried.key()[0], 0.0))
         tax = tried.point.terms.get("tax", 0.0) - state.point.terms.get("tax", 0.0)
         if closer_or_same and tax * d.scale <= 0.005 and not ctx.conflicts(tried):

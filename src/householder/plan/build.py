@@ -75,6 +75,11 @@ class RoundedTrades:
     """Shares held before the trades per pair (where the price is known)."""
 
 
+ROUNDING_RESIDUE = Decimal("1.00")
+"""A shortfall of cash after rounding up to this much is the sales' cents lost to rounding
+down: the sales are raised to cover it before any buy is trimmed."""
+
+
 def round_trades(sol: Solution) -> RoundedTrades:
     """The solver's trades as a broker takes them, by the rule of
     :mod:`householder.plan.rounding`: sells in shares (rounded down, a whole holding or lot
@@ -276,6 +281,11 @@ class _Rounder:
             big = max(fractional_buys, key=lambda q: (rt.buys[q], -q))
             rt.buys[big] = float(max(rounding.exact(rt.buys[big]) + residue, rounding.ZERO))
         have = self._cash(a, pairs)
+        if floor - have > 0 and floor - have <= ROUNDING_RESIDUE:
+            # the cents the sales lost to rounding down: sell them rather than trim a whole
+            # share from a buy the solver paid for to the cent
+            self._raise_cash(pairs, floor - have)
+            have = self._cash(a, pairs)
         if have < floor:
             self._trim_buys(pairs, floor - have)
             have = self._cash(a, pairs)
@@ -629,6 +639,8 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         tax=tax_summary.estimated_tax,
     )
     notes = list(book.notes) + list(dict.fromkeys(sol.notes))
+    target_reached, shortfall = _verified_target(
+        book, d, sol, exp_after, tot_a, sum(len(acc.trades) for acc in accounts))
     if nothing:
         notes.insert(0, "Nothing to do: the household is already where the plan would put it.")
     return Plan(
@@ -638,7 +650,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
         status="optimal",
         allocation_basis=book.household.policy.allocation_basis.value,
         total_value=round(float(tot_a), 2),
-        target_reached=sol.target_reached,
+        target_reached=target_reached,
         nothing_to_do=nothing,
         allocation=allocation,
         accounts=accounts,
@@ -658,7 +670,7 @@ def build_plan(sol: Solution, command: str = "plan") -> Plan:
                 float(np.max(np.abs(frac_a - d.target))) if len(frac_a) else 0.0, 6
             ),
         ),
-        shortfall=sol.shortfall,
+        shortfall=shortfall,
         notes=notes,
         wash_sale_calendar=wash_calendar(d.facts, plan_loss_sales(d, lot_lines)),
         solver={
@@ -744,3 +756,26 @@ def _economics(
         estimated_tax=tax,
         summary="; ".join(parts) + ".",
     )
+
+
+def _verified_target(
+    book: Book, d: ProblemData, sol: Solution, exp_after: np.ndarray, total: float,
+    trades: int,
+) -> tuple[bool, list[str]]:
+    """``target_reached`` and the shortfall of the trades as rounded for the broker (shares to
+    the fund's precision, dollars to cents): the solver's verdict, unless the rounding left a
+    class outside its band by more than a cent a trade (a whole-share buy the cents of the
+    sales no longer pay for), which the shortfall then names."""
+    tolerance = book.household.policy.tolerance / 100.0
+    deviation = exp_after - d.target * total
+    band = tolerance * max(total, 0.0) + 0.01 * (trades + 1)
+    outside = [(cls, dev) for cls, dev in zip(d.classes, deviation.tolist(), strict=True)
+               if abs(dev) > band]
+    if not sol.target_reached or not outside:
+        return sol.target_reached, list(sol.shortfall)
+    lines = [
+        f"{cls} is ${abs(dev):,.2f} {'over' if dev > 0 else 'under'} target: rounding the "
+        "trades to whole shares and cents leaves it outside its band"
+        for cls, dev in outside
+    ]
+    return False, [*sol.shortfall, *lines]

@@ -515,6 +515,21 @@ class Facts:
         sold today on one of them is washed."""
         return {self.group_of(p.security) for p in self.recent_purchases}
 
+    @cached_property
+    def committed_groups(self) -> set[str]:
+        """Wash-sale groups bought in a tax-advantaged account in the window before ``as_of``
+        (a lot, a ``buy`` or ``reinvest`` transaction): a loss sold today on one of them is
+        washed whatever the plan does, and for good, since an IRA's or a 401(k)'s basis never
+        comes back (Rev. Rul. 2008-5). So the plan keeps such lots until the window closes, as
+        the reference model has it (loss sales of funds bought in the 30 days before ``as_of``
+        are forbidden; design/model.md). A taxable purchase washes a loss only into its own
+        basis, which a later sale gets back, and a purchase still to come (a paycheck, a
+        dividend) may wash only part of a sale: those are priced (:attr:`lots` and the exact
+        judge), not forbidden."""
+        return {self.group_of(p.security)
+                for p in (*self.lot_purchases, *self.transaction_purchases)
+                if p.account_type != "taxable"}
+
     def group_of(self, ticker: str) -> str:
         """The ticker's wash-sale group (itself where it has none)."""
         return self.groups.get(ticker, ticker)
