@@ -50,8 +50,11 @@ INTEGER_EPS = 1e-6
 EXHAUSTIVE_WASH_CONFLICTS = 3
 HUGE_COLUMNS = 30_000
 """Lots plus pairs from which :meth:`Context.closest` asks the tracking QP first and sends the
-LP after it to HiGHS without presolve (docs/performance.md: on the 100,000-lot household
-HiGHS's presolve called that LP infeasible, and each verdict took 90 s)."""
+LP after it to HiGHS without presolve. On the 100,000-lot household HiGHS took 90 s to call the
+exact-target LP infeasible, and its presolve called the LP after the tracking QP infeasible
+(90 s again, for the dual ray cvxpy asks for) once any bound had changed, though a slack of a
+millionth of the household let the first one through in 7 s; without presolve it takes
+about 55 s (docs/performance.md)."""
 """Up to this many wash-sale conflicts in one round, every way of resolving them is solved
 (2^n solves); beyond, only the smaller side of each (one solve; see :class:`WashSales`).
 Trying two more plans a round tripled the solves on the 10,000-lot benchmark (7 → 10 s)."""
@@ -134,10 +137,11 @@ class Context:
         reached = bool(np.all(excess <= 1e-7))
         slack = 1e-9
         for attempt in range(5):
-            # after a rounding fixed whole-share trades, or after loss lots were kept (wash
-            # sales), HiGHS's presolve misjudges large LPs: once it has said infeasible, the
-            # LP goes without it
-            no_presolve = rounded or attempt > 0 or huge
+            # after a rounding fixed whole-share trades, or any bound changed on a huge
+            # household, HiGHS's presolve misjudges the LP after the tracking QP infeasible
+            # (each verdict 90 s at 100,000 lots, its dual ray): once it has said so, or where
+            # it would, the LP goes without it
+            no_presolve = rounded or huge or attempt > 0
             if m.solve_cost(m.tolerance + excess + slack, no_presolve=no_presolve):
                 break
             slack *= 10
