@@ -131,12 +131,15 @@ def solve_integer(
     reference: Reference,
     center: tuple[np.ndarray, np.ndarray] | None = None,
     time_limit: float = TIME_LIMIT,
+    wide: bool = True,
 ) -> bool:
     """Solve ``model`` with integer whole-share trades in place (variables hold the answer).
 
     ``center``: the continuous plan's buys and sells per pair (dollars) that the whole shares
     round; the share counts are searched next to it first (:func:`neighborhood`), then, if
-    that holds no plan, everywhere. Without it, everywhere at once.
+    that holds no plan, everywhere (unless ``wide`` is False: a trial that only a plan near the
+    continuous one would be worth, such as selling a remainder whole). Without it, everywhere at
+    once.
 
     True when the variables hold a feasible integer plan: optimal within the gaps, or HiGHS's
     incumbent when a limit stopped it first; False when there is none (infeasible, or no
@@ -164,6 +167,8 @@ def solve_integer(
         if best is not None:
             best.restore()
             return True
+    if not wide:
+        return False
     # no plan near the continuous one: search everywhere
     return _solve_whole(model, reference, None, WIDE_GAP_DOLLARS, time_limit) is not None
 

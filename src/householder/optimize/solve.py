@@ -85,6 +85,11 @@ def solve_household(book: Book | Facts, scenario: Scenario | None = None) -> Sol
     def whole_again(state: State) -> State:
         return again.run(state, ctx)
 
+    near = WholeShares(exact=exact, strict=method == "exact", again=True, near_only=True)
+
+    def whole_again_near(state: State) -> State:
+        return near.run(state, ctx)
+
     state = ctx.start()
     for step in (
         ClosestTarget(),
@@ -108,7 +113,8 @@ def solve_household(book: Book | Facts, scenario: Scenario | None = None) -> Sol
         for step in (
             MinimumTrade(policy.min_trade, resolve=again_rounded,
                          name="minimum trade after whole shares"),
-            WholePositions(policy.min_trade, resolve=again_rounded,
+            WholePositions(policy.min_trade,
+                           resolve=lambda s: ctx.resolve_rounded(s, whole_again_near),
                            name="whole positions after whole shares"),
         ):
             state = ctx.run(step, state)

@@ -264,9 +264,13 @@ class Context:
     def shortfall_of(self, state: State, deviation: np.ndarray, total: float) -> tuple[str, ...]:
         return tuple(explain_shortfall(self.data, deviation, state.forbidden, total=total))
 
-    def solve_exactly(self, state: State, strict: bool) -> tuple[State, bool]:
+    def solve_exactly(
+        self, state: State, strict: bool, near_only: bool = False
+    ) -> tuple[State, bool]:
         """The mixed-integer solve from ``state``; ``(state, False)`` (unless ``strict``) when it
-        gives no answer, with a note saying so."""
+        gives no answer, with a note saying so. ``near_only``: only share counts next to the
+        continuous plan are searched, and finding none is :class:`InfeasibleError` (a trial
+        step's answer that the trial is not worth making)."""
         from householder.optimize.integer import MilpTimeout, reference_of, solve_integer
 
         state = self.allow_remainder(state)
@@ -277,7 +281,7 @@ class Context:
         center = (state.point.buys, state.point.sells)
         why = "gave no answer"
         try:
-            solved = solve_integer(self.model, reference, center)
+            solved = solve_integer(self.model, reference, center, wide=not near_only)
         except SolverError as exc:
             if strict:
                 raise
@@ -285,7 +289,7 @@ class Context:
             if isinstance(exc, MilpTimeout):
                 why = "found no plan within its time limit"
         if not solved:
-            if strict:
+            if strict or near_only:
                 raise InfeasibleError(explain_infeasible(self.data))
             return state.noted(
                 f"the exact whole-share solve {why}; whole shares were "
@@ -588,6 +592,10 @@ class WholeShares:
     exact: bool
     strict: bool = False
     again: bool = False
+    near_only: bool = False
+    """A trial's re-solve (:class:`WholePositions` after whole shares): whole shares next to
+    the continuous plan only, none there being the trial's InfeasibleError; the unrestricted
+    MILP (up to its node limit, 7 s on one generated household) is not worth a remainder."""
     name: str = "whole shares"
 
     def run(self, state: State, ctx: Context) -> State:
@@ -595,7 +603,7 @@ class WholeShares:
         if self.exact:
             if again:  # the continuous plan under the new bounds: what the whole shares round
                 state = ctx.closest(state)
-            solved, ok = ctx.solve_exactly(state, strict=self.strict)
+            solved, ok = ctx.solve_exactly(state, strict=self.strict, near_only=self.near_only)
             if ok:
                 return solved
             state = solved.but(exact_whole_shares=False)
