@@ -50,7 +50,7 @@ def batch(
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Run on a Dask cluster instead: its scheduler's "
-                     "address, tcp://HOST:PORT (pip install 'householder[dask]').",
+                     "address, tcp://HOST:PORT (pip install 'householder\\[dask]').",
                      show_default=False),
     ] = None,
     amount: Annotated[
