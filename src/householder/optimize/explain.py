@@ -240,10 +240,18 @@ def explain_shortfall(
                     if not p.basis_known and book.fund_exposure[p.fund].get(cls, 0.0) > 0
                 ]
                 kept = _kept_by_restrictions(data, cls)
+                washing = _kept_for_wash(data, cls)
                 if locked:
                     why = f"holdings of unknown basis are not sold ({', '.join(locked)})"
                 elif kept:
                     why = "; ".join(kept)
+                elif washing:
+                    why = (
+                        f"the lots at a loss of {', '.join(washing)} are kept: a tax-advantaged "
+                        "account bought it or a substantially identical fund in the last 30 days, "
+                        "so their sale would "
+                        "lose the loss for good (Rev. Rul. 2008-5; see the calendar)"
+                    )
                 elif cls == book.cash_class:
                     why = (
                         "uninvested cash left by whole shares"
@@ -261,6 +269,22 @@ def explain_shortfall(
                     )
             out.append(f"{cls} is {_money(dev)} over target: {why}")
     return out
+
+
+def _kept_for_wash(data: ProblemData, cls: str) -> list[str]:
+    """The funds holding ``cls`` whose taxable lots at a loss the plan keeps because a
+    tax-advantaged account bought them in the window before ``as_of``
+    (:attr:`~householder.valuation.facts.Facts.committed_groups`)."""
+    committed = data.committed_buy_groups
+    if not committed or not data.n_lots:
+        return []
+    exposure = data.book.fund_exposure
+    funds = {
+        data.pair_fund[int(p)]
+        for i, p in enumerate(data.lot_pair)
+        if data.lot_true_gain_ratio[i] < 0 and data.lot_group[i] in committed
+    }
+    return sorted(f for f in funds if exposure[f].get(cls, 0.0) > 0)
 
 
 def _no_buy(data: ProblemData, p: int) -> int | None:

@@ -48,6 +48,9 @@ BAND_EPS = 1e-9
 INTEGER_EPS = 1e-6
 """Share counts this close to an integer are that integer."""
 EXHAUSTIVE_WASH_CONFLICTS = 3
+"""Up to this many wash-sale conflicts in one round, every way of resolving them is solved
+(2^n solves); beyond, only the smaller side of each (one solve; see :class:`WashSales`).
+Trying two more plans a round tripled the solves on the 10,000-lot benchmark (7 → 10 s)."""
 HUGE_COLUMNS = 30_000
 """Lots plus pairs from which :meth:`Context.closest` asks the tracking QP first and sends the
 LP after it to HiGHS without presolve. On the 100,000-lot household HiGHS took 90 s to call the
@@ -55,9 +58,6 @@ exact-target LP infeasible, and its presolve called the LP after the tracking QP
 (90 s again, for the dual ray cvxpy asks for) once any bound had changed, though a slack of a
 millionth of the household let the first one through in 7 s; without presolve it takes
 about 55 s (docs/performance.md)."""
-"""Up to this many wash-sale conflicts in one round, every way of resolving them is solved
-(2^n solves); beyond, only the smaller side of each (one solve; see :class:`WashSales`).
-Trying two more plans a round tripled the solves on the 10,000-lot benchmark (7 → 10 s)."""
 WASH_TRIAL_MAX_LOTS = 2_000
 """Above this many lots (direct indexing) even the small rounds take the smaller side only:
 its wash-sale step runs many rounds of a few conflicts, and at 0.3 s an LP the trials cost
@@ -213,9 +213,9 @@ class Context:
 
     def bought_recently(self, state: State) -> list[int]:
         """Groups (as codes) whose loss lots ``state``'s plan sells although the household
-        bought the group in the wash-sale window around ``as_of`` in a tax-advantaged account
+        bought the group in a tax-advantaged account in the wash-sale window before ``as_of``
         (:attr:`~householder.valuation.facts.Facts.committed_groups`): the loss would be lost
-        for good to a purchase already made or set, so the sale is avoided as one washed by a
+        for good to a purchase already made, so the sale is avoided as one washed by a
         purchase in the plan is. The first plan that chose to buy in an IRA rather than sell at
         a loss and the plan of the household after it agree."""
         assert state.point is not None
