@@ -241,3 +241,20 @@ def test_json_tables_only_for_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOUSEHOLDER_TABLES", "0")
     human = run("plan", EXAMPLES / "kendra.yaml")  # without --json: always the tables
     assert "Kendra: plan on" in human.stdout
+
+
+def test_a_household_refused_after_reading_keeps_its_name_in_the_summary(tmp_path: Path) -> None:
+    """kendra-late.yaml's 401(k) has $1,000 of 402(g) room left: $6,000 is refused with the
+    reason, its row still names the household, the other households are planned, exit 1."""
+    import csv
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", str(EXAMPLES / "kendra-late.yaml"),
+                                 str(EXAMPLES / "kendra.yaml"), "--out", str(out),
+                                 "--command", "contribute", "--amount", "6000", "--jobs", "1"])
+    assert result.exit_code == 1
+    rows = {Path(r["file"]).name: r for r in csv.DictReader((out / "summary.csv").open())}
+    assert rows["kendra-late.yaml"]["status"] == "failed"
+    assert rows["kendra-late.yaml"]["household"] == "Kendra"
+    assert "402(g)" in rows["kendra-late.yaml"]["error"]
+    assert rows["kendra.yaml"]["status"] == "ok"

@@ -22,10 +22,13 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from householder.errors import HouseholderError, HouseholdFileError, InputError
 from householder.io.reader import SUFFIXES, parse_text, read_bytes
+
+if TYPE_CHECKING:
+    from householder.model.book import Book
 
 Command = Literal["plan", "drift", "contribute"]
 COMMANDS: tuple[str, ...] = ("plan", "drift", "contribute")
@@ -147,6 +150,17 @@ def _run(source: Source, job: Job, preflight: Preflight | None, start: float) ->
     from householder.io.loader import build_book
 
     book = build_book(parse_text(source.text, source.fmt, source.name), source=source.name)
+    try:
+        return _run_book(book, source, job, preflight, start)
+    except HouseholderError as exc:  # the file was read: its row names the household
+        failed = _failed(source, exc, start, [])
+        failed.household = book.name
+        return failed
+
+
+def _run_book(
+    book: Book, source: Source, job: Job, preflight: Preflight | None, start: float
+) -> Outcome:
     if job.command == "drift":
         from householder.plan.drift import drift
 
