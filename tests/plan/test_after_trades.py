@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from typer.testing import CliRunner
 
 from householder.cli import app
@@ -514,9 +514,36 @@ def test_json_stays_one_document_and_the_message_goes_to_stderr(tmp_path: Path) 
 
 # -- generated households, and what keeps a round trip from coming back to nothing ---------------
 
-@settings(max_examples=8, deadline=None, database=None,
+MIN_TRADE_TIE: dict[str, Any] = {
+    # a hypothesis find: F0 and F3 tie (one class, one fee), so each minimum-trade round moved
+    # money into another small trade, and after three rounds NEXT sold $0.08 of F1 for F3
+    "name": "Generated", "as_of": "2024-12-31",
+    "tax": {"filing_status": "single", "ordinary_rate": "24%", "long_term_rate": "15%",
+            "retirement_rate": "22%", "niit": False},
+    "target": {"us_stocks": 45, "intl_stocks": 25, "bonds": 30},
+    "funds": [fund("F0", {"us_stocks": 100.0}, "0.02%"),
+              fund("F1", {"intl_stocks": 100.0}, "0.02%"),
+              fund("F2", {"bonds": 100.0}, "0.02%"),
+              fund("F3", {"us_stocks": 100.0}, "0.02%")],
+    "accounts": [
+        {"id": "taxable", "type": "taxable", "cash": 0.0, "holdings": [
+            {"fund": "F0", "lots": [lot("L1", 1.0, 3.8, date(2019, 3, 15))]}]},
+        {"id": "acct0", "type": "traditional_401k", "cash": 40.0, "holdings": [],
+         "menu": ["F0", "F2", "F3"]},
+        {"id": "acct1", "type": "roth_ira", "cash": 0.0, "holdings": [
+            {"fund": "F0", "value": 0.0}, {"fund": "F1", "value": 0.0},
+            {"fund": "F2", "value": 22000.0}]}],
+    "policy": {"tolerance": 0, "whole_shares": "never", "min_trade": 50},
+    "prices": {"F0": 9.5, "F1": 9.5, "F2": 9.5, "F3": 9.5},
+}
+
+
+# derandomized: the same households every run (CI repeats itself); MIN_TRADE_TIE, found by an
+# earlier random run, is always among them
+@settings(max_examples=20, deadline=None, database=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(households(allow_after_tax=False, allow_whole=False))
+@example(data=MIN_TRADE_TIE)
 def test_generated_households_round_trip(data: dict[str, Any]) -> None:
     """Random households (tests/optimize/households.py) on the pre-tax basis, in fractional
     shares, without a tolerance band or a gain cap, trades under a dollar (solver noise, a

@@ -496,9 +496,11 @@ class WashSales:
 
 @dataclass(frozen=True)
 class MinimumTrade:
-    """Trades below ``policy.min_trade`` fixed at zero, the rest re-solved (three rounds at
-    most). Run after the continuous solve and again after whole shares (``resolve``: that step
-    again), so that no trade of the plan is smaller, whole-share remainders included."""
+    """Trades below ``policy.min_trade`` fixed at zero, the rest re-solved, until none is left
+    (a re-solve may move money into another small trade: a tie between two funds of one class
+    and fee made a $0.08 trade after three rounds). Run after the continuous solve and again
+    after whole shares (``resolve``: that step again), so that no trade of the plan is smaller,
+    whole-share remainders included."""
 
     minimum: float
     resolve: Callable[[State], State] | None = None
@@ -508,7 +510,8 @@ class MinimumTrade:
         if self.minimum <= 0:
             return state
         resolve = self.resolve or ctx.closest
-        for _ in range(3):
+        # each round forbids at least one more pair, so this ends; usually in one or two
+        for _ in range(ctx.data.n_pairs + 1):
             assert state.point is not None
             buys, sells = state.point.buys, state.point.sells
             small_buy = (buys > 0.005) & (buys < self.minimum - 0.005)
