@@ -522,25 +522,28 @@ class MinimumTrade:
             buy_ub, sell_ub = bounds.buy_ub.copy(), bounds.sell_ub.copy()
             buy_ub[small_buy] = 0.0
             sell_ub[small_sell] = 0.0
-            state = resolve(
-                state.but(
-                    bounds=bounds.replace(
-                        buy_ub=buy_ub,
-                        buy_lb=np.minimum(bounds.buy_lb, buy_ub),
-                        sell_ub=sell_ub,
-                        sell_lb=np.minimum(bounds.sell_lb, sell_ub),
-                    ),
-                    forbidden_buy=state.forbidden | small_buy,
-                    forbidden_sell=state.unsellable | small_sell,
-                ).noted(
+            trimmed = state.but(
+                bounds=bounds.replace(
+                    buy_ub=buy_ub,
+                    buy_lb=np.minimum(bounds.buy_lb, buy_ub),
+                    sell_ub=sell_ub,
+                    sell_lb=np.minimum(bounds.sell_lb, sell_ub),
+                ),
+                forbidden_buy=state.forbidden | small_buy,
+                forbidden_sell=state.unsellable | small_sell,
+            )
+            # named where a trade of a dollar or more is left out (cents are solver ties)
+            named = (small_buy & (buys >= 1.0)) | (small_sell & (sells >= 1.0))
+            if named.any():
+                trimmed = trimmed.noted(
                     f"minimum trade (${self.minimum:,.2f}): "
                     + ", ".join(
                         f"{ctx.data.pair_fund[p]} in {ctx.data.accounts[ctx.data.pair_account[p]]}"
-                        for p in np.flatnonzero(small_buy | small_sell)
+                        for p in np.flatnonzero(named)
                     )
                     + " left out"
                 )
-            )
+            state = resolve(trimmed)
         return state
 
 
