@@ -764,11 +764,13 @@ def _verified_target(
 ) -> tuple[bool, list[str]]:
     """``target_reached`` and the shortfall of the trades as rounded for the broker (shares to
     the fund's precision, dollars to cents): the solver's verdict, unless the rounding left a
-    class outside its band by more than a cent a trade (a whole-share buy the cents of the
-    sales no longer pay for), which the shortfall then names."""
+    class outside its band by more than rounding and the solvers' tolerance account for (a cent
+    a trade, or a millionth of the household: $0.20 on $2 M was the solvers' noise): a whole-share
+    buy the cents of the sales no longer pay for, which the shortfall then names."""
     tolerance = book.household.policy.tolerance / 100.0
     deviation = exp_after - d.target * total
-    band = tolerance * max(total, 0.0) + 0.01 * (trades + 1)
+    noise = max(0.01 * (trades + 1), 1e-6 * max(total, 0.0))
+    band = tolerance * max(total, 0.0) + noise
     outside = [(cls, dev) for cls, dev in zip(d.classes, deviation.tolist(), strict=True)
                if abs(dev) > band]
     if not sol.target_reached or not outside:
