@@ -12,12 +12,16 @@ from householder.cli.common import FileArg, JsonOpt, Output, handled, load, requ
 from householder.cli.plan import (
     AfterOpt,
     CsvOpt,
-    ForceOpt,
     after_blocks,
     check_after,
     check_csv,
+    check_distinct,
     emit_plan,
 )
+
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Let --csv and --write-after replace an existing file.")
+]
 
 
 def contribute(
@@ -70,7 +74,8 @@ def contribute(
         if amount is not None:
             check_amount(amount)
         check_csv(csv, file, force)
-        check_after(write_after, file, force, csv)
+        check_after(write_after, file, force)
+        check_distinct(csv=csv, write_after=write_after)
         book = load(file)
         if amount is None or amount > 0:
             require_money(book, "contribute", new_money=amount or 0.0)

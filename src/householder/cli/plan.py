@@ -74,7 +74,7 @@ def plan(
     out = Output(json)
     with handled(out):
         check_csv(csv, file, force)
-        check_after(write_after, file, force, csv)
+        check_after(write_after, file, force)
         check_report(report, file, force, flag="--report")
         check_distinct(csv=csv, write_after=write_after, report=report)
         book = load(file)
@@ -121,21 +121,19 @@ def check_distinct(**paths: Path | None) -> None:
         name = "--" + flag.replace("_", "-")
         real = os.path.realpath(path)
         if real in seen:
-            raise InputError(f"{seen[real]} and {name} both name {path}; give each its own file")
+            raise InputError(f"{seen[real]} and {name} name the same file ({path}); give each "
+                             "its own file")
         seen[real] = name
 
 
-def check_after(after: Path | None, file: Path, force: bool, csv: Path | None) -> None:
+def check_after(after: Path | None, file: Path, force: bool) -> None:
     """Refuse a bad ``--write-after`` before any work: a household file's name, never the
-    household file itself, nor the ``--csv`` file."""
+    household file itself (another output's file: :func:`check_distinct`)."""
     if after is None:
         return
-    from householder.errors import InputError
     from householder.io.export import check_household_output
 
-    target = check_household_output(after, inputs=[file], force=force)
-    if csv is not None and os.path.realpath(csv) == str(target):
-        raise InputError(f"--write-after {after} and --csv {csv} name the same file; give two")
+    check_household_output(after, inputs=[file], force=force)
 
 
 def after_blocks(

@@ -94,17 +94,9 @@ def write_report(
 
     points = None
     if frontier is not None:
-        from householder.plan.report import FrontierPoint
+        from householder.plan.report import frontier_points
 
-        points = [
-            FrontierPoint(
-                tax=p.estimated_tax, remaining_drift=p.remaining_drift, trades=p.trades,
-                turnover=p.turnover,
-                label=("no cap" if p.max_realized_gain is None
-                       else f"gains up to ${p.max_realized_gain:,.0f}"),
-            )
-            for p in frontier.points
-        ]
+        points = frontier_points(frontier)
     result = build_report(book, plan, sweep=sweep, frontier=points)
     written = write_output(path, render_html(result), inputs=inputs, force=force, flag=flag)
     return result.model_copy(update={"out": str(written)})

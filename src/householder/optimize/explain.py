@@ -169,6 +169,7 @@ def explain_shortfall(
     capped = _gain_cap_binds(data, over)
     cap_note = f"the gain cap (policy.max_realized_gain, {_money(cap or 0.0)})"
     whole = bool(data.whole.any())
+    wash_kept = _kept_for_wash(data)
     for k, cls in enumerate(data.classes):
         dev = float(deviation[k])
         if abs(dev) <= tol + 0.01:
@@ -240,7 +241,7 @@ def explain_shortfall(
                     if not p.basis_known and book.fund_exposure[p.fund].get(cls, 0.0) > 0
                 ]
                 kept = _kept_by_restrictions(data, cls)
-                washing = _kept_for_wash(data, cls)
+                washing = [f for f in wash_kept if book.fund_exposure[f].get(cls, 0.0) > 0]
                 if locked:
                     why = f"holdings of unknown basis are not sold ({', '.join(locked)})"
                 elif kept:
@@ -271,20 +272,18 @@ def explain_shortfall(
     return out
 
 
-def _kept_for_wash(data: ProblemData, cls: str) -> list[str]:
-    """The funds holding ``cls`` whose taxable lots at a loss the plan keeps because a
-    tax-advantaged account bought them in the window before ``as_of``
-    (:attr:`~householder.valuation.facts.Facts.committed_groups`)."""
+def _kept_for_wash(data: ProblemData) -> list[str]:
+    """The funds whose taxable lots at a loss the plan keeps because a tax-advantaged account
+    bought them in the window before ``as_of``
+    (:attr:`~householder.valuation.facts.Facts.committed_groups`); once per shortfall, by
+    arrays (a direct-indexing household has 100,000 lots)."""
     committed = data.committed_buy_groups
     if not committed or not data.n_lots:
         return []
-    exposure = data.book.fund_exposure
-    funds = {
-        data.pair_fund[int(p)]
-        for i, p in enumerate(data.lot_pair)
-        if data.lot_true_gain_ratio[i] < 0 and data.lot_group[i] in committed
-    }
-    return sorted(f for f in funds if exposure[f].get(cls, 0.0) > 0)
+    groups = np.asarray(data.lot_group, dtype=object)
+    kept = (data.lot_true_gain_ratio < 0) & np.isin(groups, list(committed))
+    pairs = np.unique(np.asarray(data.lot_pair)[kept])
+    return sorted({data.pair_fund[int(p)] for p in pairs})
 
 
 def _no_buy(data: ProblemData, p: int) -> int | None:

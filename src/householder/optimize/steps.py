@@ -203,11 +203,9 @@ class Context:
         """Groups (as codes, in sorted order) both sold at a loss and bought in ``state``'s
         plan: ``(group, loss sold, bought)`` in dollars."""
         assert state.point is not None
-        groups, lot_code, pair_code = self.group_codes
-        n = len(groups)
-        loss = self.data.lot_true_gain_ratio < 0
-        loss_sold = np.bincount(lot_code, weights=state.point.lot_sells * loss, minlength=n)
-        bought = np.bincount(pair_code, weights=state.point.buys, minlength=n)
+        groups, _, pair_code = self.group_codes
+        loss_sold = self.loss_sold(state)
+        bought = np.bincount(pair_code, weights=state.point.buys, minlength=len(groups))
         both = np.flatnonzero((loss_sold > 0.005) & (bought > 0.005))
         return [(int(g), float(loss_sold[g]), float(bought[g])) for g in both]
 
@@ -218,15 +216,21 @@ class Context:
         for good to a purchase already made, so the sale is avoided as one washed by a
         purchase in the plan is. The first plan that chose to buy in an IRA rather than sell at
         a loss and the plan of the household after it agree."""
-        assert state.point is not None
-        groups, lot_code, _ = self.group_codes
         recent = self.data.committed_buy_groups
         if not recent:
             return []
-        loss = self.data.lot_true_gain_ratio < 0
-        loss_sold = np.bincount(lot_code, weights=state.point.lot_sells * loss,
-                                minlength=len(groups))
+        groups = self.group_codes[0]
+        loss_sold = self.loss_sold(state)
         return [int(g) for g in np.flatnonzero(loss_sold > 0.005) if groups[g] in recent]
+
+    def loss_sold(self, state: State) -> np.ndarray:
+        """Dollars of lots at a loss that ``state``'s plan sells, per wash-sale group (code)."""
+        assert state.point is not None
+        groups, lot_code, _ = self.group_codes
+        loss = self.data.lot_true_gain_ratio < 0
+        out: np.ndarray = np.bincount(lot_code, weights=state.point.lot_sells * loss,
+                                      minlength=len(groups))
+        return out
 
     def best_of(
         self,
@@ -619,11 +623,14 @@ class WholeShares:
         return ctx.round_whole_shares(state)
 
 
-def within_band(tolerance: float, deviation: np.ndarray, total: float) -> bool:
+def within_band(
+    tolerance: float, deviation: np.ndarray, total: float, slack: float = 0.01
+) -> bool:
     """Whether every class is within ``tolerance`` (a fraction) of target, in points of
     ``total``, the post-trade total on the allocation basis (``HouseholdModel.tolerance_band``;
-    after tax, the after-tax total), with a cent of rounding: Δ and total in dollars."""
-    return bool(np.all(np.abs(deviation) <= tolerance * max(total, 0.0) + 0.01))
+    after tax, the after-tax total), with ``slack`` dollars of rounding (a cent): Δ and total in
+    dollars."""
+    return bool(np.all(np.abs(deviation) <= tolerance * max(total, 0.0) + slack))
 
 
 def _whole(shares: float, rounding: Callable[[float], int]) -> int:

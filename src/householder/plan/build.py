@@ -21,6 +21,7 @@ from householder.model.book import Book
 from householder.optimize.data import ProblemData
 from householder.optimize.model import feasibility_tolerance
 from householder.optimize.solve import Solution
+from householder.optimize.steps import within_band
 from householder.plan import rounding
 from householder.plan.calendar import plan_loss_sales, wash_calendar
 from householder.plan.reasons import Reasons
@@ -770,14 +771,12 @@ def _verified_target(
     tolerance = book.household.policy.tolerance / 100.0
     deviation = exp_after - d.target * total
     noise = max(0.01 * (trades + 1), 1e-6 * max(total, 0.0))
-    band = tolerance * max(total, 0.0) + noise
-    outside = [(cls, dev) for cls, dev in zip(d.classes, deviation.tolist(), strict=True)
-               if abs(dev) > band]
-    if not sol.target_reached or not outside:
+    if not sol.target_reached or within_band(tolerance, deviation, total, slack=noise):
         return sol.target_reached, list(sol.shortfall)
+    band = tolerance * max(total, 0.0) + noise
     lines = [
         f"{cls} is ${abs(dev):,.2f} {'over' if dev > 0 else 'under'} target: rounding the "
         "trades to whole shares and cents leaves it outside its band"
-        for cls, dev in outside
+        for cls, dev in zip(d.classes, deviation.tolist(), strict=True) if abs(dev) > band
     ]
     return False, [*sol.shortfall, *lines]

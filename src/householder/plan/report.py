@@ -18,7 +18,7 @@ there. ``plan --frontier`` points, where a command produced them, are passed in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import Field
@@ -28,6 +28,9 @@ from householder.plan.drift import DriftResult
 from householder.plan.locate import LocateSweep, Location
 from householder.plan.result import Plan, Result
 from householder.valuation.drift import band
+
+if TYPE_CHECKING:
+    from householder.plan.frontier import Frontier
 from householder.valuation.facts import Facts, household_facts
 
 
@@ -78,6 +81,20 @@ class FrontierPoint(Result):
     trades: int
     turnover: float | None = None
     label: str = ""
+
+
+def frontier_points(found: Frontier) -> list[FrontierPoint]:
+    """``plan --frontier``'s points as the report's rows: the exact tax, the drift left, the
+    trades and turnover, labelled by the gain cap that gives each."""
+    return [
+        FrontierPoint(
+            tax=p.estimated_tax, remaining_drift=p.remaining_drift, trades=p.trades,
+            turnover=p.turnover,
+            label=("no cap" if p.max_realized_gain is None
+                   else f"gains up to ${p.max_realized_gain:,.0f}"),
+        )
+        for p in found.points
+    ]
 
 
 class Report(Result):
