@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from householder.errors import InputError, PlanError
 from householder.model.book import AccountBook, Book
 from householder.model.catalog import Taxonomy
+from householder.model.decimals import CENT, ZERO, exact
 from householder.model.household import (
     Account,
     Contributions,
@@ -285,16 +286,12 @@ def after_trades(
     return AfterTrades(checked if update or kept else household, tuple(notes))
 
 
-ZERO = Decimal(0)
-CENT = Decimal("0.01")
 NOISE = Decimal("1e-6")
 """A millionth of a share: the finest share count a plan gives."""
 
 
-def _dec(x: float) -> Decimal:
-    """A float as the decimal it was written as (``repr``), so sums of share counts are
-    exact (the rule of :func:`householder.plan.rounding.exact`)."""
-    return Decimal(repr(float(x)))
+_dec = exact
+"""A float as the decimal it was written as, so sums of share counts are exact."""
 
 
 def _cents(x: Decimal) -> float:

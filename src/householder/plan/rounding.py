@@ -17,22 +17,17 @@ in the plan's output.
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+# the exact decimals the rule counts in (model/decimals.py, shared with model/variants.py)
+from householder.model.decimals import CENT as CENT
+from householder.model.decimals import ZERO as ZERO
+from householder.model.decimals import exact as exact
 
 SHARE_DECIMALS = 6
 """Decimals of a fractional share count (brokers take 3 to 6; six never rounds a lot from a
 file that gives six)."""
 
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
-
-
-def exact(x: float) -> Decimal:
-    """A float as the decimal it was written as (``repr``: 46.303207, not its binary value)."""
-    if not math.isfinite(x):
-        raise ValueError(f"not a finite number: {x}")
-    return Decimal(repr(float(x)))
 
 
 def quantum(whole: bool) -> Decimal:
